@@ -1,0 +1,109 @@
+// The route table: every endpoint of the API in one list. Handlers only pick arguments out of
+// the call and hand them to a use case.
+#include "core/time.h"
+#include "http/api.h"
+
+namespace pomost::http {
+
+using service::Reply;
+
+void Api::routes() {
+  auto& reg = s_.registry;
+  auto& auth = s_.auth;
+
+  add("GET", "/healthz", false, [this](Call& c) {
+    Status st = s_.store.read([](store::Tx& tx) { return tx.query("SELECT 1").status(); });
+    if (!st.ok()) return c.done(Status(Code::unavailable, "The store does not answer."));
+    json::object o;
+    o["status"] = "ok";
+    c.done(service::ok(std::move(o)));
+  });
+  add("GET", "/metrics", false, [this](Call& c) {
+    // Loopback callers, or an administrator's session.
+    const std::string& a = c.req->client_addr;
+    bool local = a == "127.0.0.1" || a == "::1" || a.rfind("::ffff:127.", 0) == 0;
+    if (!local) {
+      bool via_cookie = false;
+      const std::string& h = c.req->header("authorization");
+      std::string token = h.size() > 7 ? h.substr(7) : "";
+      auto who = s_.auth.authenticate(token, via_cookie, c.ctx.now);
+      if (!who.ok()) return c.done(who.status());
+      if (who->role != domain::Role::admin) return c.done(Status(Code::permission_denied, "Metrics are for administrators."));
+    }
+    Reply r;
+    r.raw_body = s_.metrics.render();
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    c.done(r);
+  });
+
+  // Authentication
+  add("POST", "/api/v1/auth/login", false, [&auth](Call& c) { auth.login(c.ctx, c.body, c.done); });
+  add("POST", "/api/v1/auth/logout", true, [&auth](Call& c) { auth.logout(c.ctx, c.done); });
+  add("POST", "/api/v1/auth/activate", false, [&auth](Call& c) { auth.activate(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/me", true, [&auth](Call& c) { auth.me(c.ctx, c.done); });
+  add("PATCH", "/api/v1/me", true, [&auth](Call& c) { auth.patch_me(c.ctx, c.body, c.done); });
+
+  // Staff
+  add("POST", "/api/v1/staff", true, [&reg](Call& c) { reg.create_staff(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/staff", true, [&reg](Call& c) { reg.list_staff(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/staff/{id}", true, [&reg](Call& c) { reg.get_staff(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/staff/{id}", true, [&reg](Call& c) { reg.patch_staff(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Programs
+  add("POST", "/api/v1/programs", true, [&reg](Call& c) { reg.create_program(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/programs", true, [&reg](Call& c) { reg.list_programs(c.ctx, c.done); });
+  add("GET", "/api/v1/programs/{id}", true, [&reg](Call& c) { reg.get_program(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/programs/{id}", true, [&reg](Call& c) { reg.patch_program(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/programs/{id}/settings", true, [&reg](Call& c) { reg.get_settings(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/programs/{id}/settings", true, [&reg](Call& c) { reg.put_settings(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/programs/{id}/on-call", true, [&reg](Call& c) { reg.get_on_call(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/programs/{id}/on-call", true, [&reg](Call& c) { reg.put_on_call(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/programs/{id}/tracks", true, [&reg](Call& c) { reg.create_track(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/programs/{id}/tracks", true, [&reg](Call& c) { reg.list_tracks(c.ctx, c.param("id"), c.done); });
+
+  // Rooms and groups
+  add("POST", "/api/v1/rooms", true, [&reg](Call& c) { reg.create_room(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/rooms", true, [&reg](Call& c) { reg.list_rooms(c.ctx, c.done); });
+  add("POST", "/api/v1/groups", true, [&reg](Call& c) { reg.create_group(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/groups", true, [&reg](Call& c) { reg.list_groups(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/groups/{id}", true, [&reg](Call& c) { reg.get_group(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/groups/{id}", true, [&reg](Call& c) { reg.patch_group(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Patients
+  add("POST", "/api/v1/patients", true, [&reg](Call& c) { reg.create_patient(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/patients", true, [&reg](Call& c) { reg.list_patients(c.ctx, c.query, c.done); });
+  add("POST", "/api/v1/patients/search", true, [&reg](Call& c) { reg.search_patients(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}", true, [&reg](Call& c) { reg.get_patient(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/patients/{id}", true, [&reg](Call& c) { reg.patch_patient(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/patients/{id}/account", true, [&reg](Call& c) { reg.create_account(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Episodes of care
+  add("POST", "/api/v1/episodes", true, [&reg](Call& c) { reg.create_episode(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/episodes", true, [&reg](Call& c) { reg.list_episodes(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/episodes/{id}", true, [&reg](Call& c) { reg.get_episode(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/episodes/{id}", true, [&reg](Call& c) { reg.patch_episode(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/episodes/{id}/discharge", true, [&reg](Call& c) { reg.discharge_episode(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Break-glass, notifications, audit
+  add("POST", "/api/v1/break-glass", true, [&reg](Call& c) { reg.break_glass(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/notifications", true, [&reg](Call& c) { reg.list_notifications(c.ctx, c.done); });
+  add("GET", "/api/v1/audit", true, [this](Call& c) { s_.audit.search(c.ctx, c.query, c.done); });
+
+  if (o_.test_clock) {
+    // Test builds only: tests move the server's clock instead of sleeping.
+    add("POST", "/api/v1/__test/clock", false, [this](Call& c) {
+      Fields f(c.body);
+      auto advance = f.integer("advance_ms", false, 0, INT64_MAX / 4);
+      auto set = f.timestamp("set", false);
+      f.reject_unknown();
+      if (!f.ok()) return c.done(f.status());
+      if (set) o_.test_clock->set(*parse_rfc3339(*set));
+      if (advance) o_.test_clock->advance(Millis(*advance));
+      json::object o;
+      o["now"] = format_rfc3339(o_.test_clock->now());
+      c.done(service::ok(std::move(o)));
+    });
+  }
+}
+
+}  // namespace pomost::http
