@@ -100,7 +100,7 @@ const std::vector<Rule>& rules() {
         A::meetings_read, A::hours_read}},
 
       // Intake: the creating clinician and directors, until admission.
-      {"staff.intake", kClinicalStaff, false, kIntake,
+      {"staff.intake", kDirector | kTherapist | kPsychiatrist | kProgramStaff, false, kIntake,
        {A::patient_read, A::patient_update, A::episode_admit}},
 
       // Former care team: what they could read before, read-only, for 90 days.

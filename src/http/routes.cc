@@ -103,6 +103,10 @@ void Api::routes() {
       o["now"] = format_rfc3339(o_.test_clock->now());
       c.done(service::ok(std::move(o)));
     });
+    // Test builds only: an internal failure, to check that 500s reveal nothing internal.
+    add("GET", "/api/v1/__test/fail", false, [](Call& c) {
+      c.done(Status::Internal("SECRET-INTERNAL-DETAIL sqlite: no such table"));
+    });
   }
 }
 

@@ -85,6 +85,25 @@ struct Server::Impl {
     co_await bhttp::async_write(stream, res, kTuple);
   }
 
+  // After refusing a request mid-body, read and discard what the client is still sending (for a
+  // bounded time and amount) so that closing does not reset the connection before the client has
+  // read the refusal.
+  template <class Stream>
+  awaitable<void> linger(Stream& stream) {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    std::array<char, 16384> sink;
+    size_t total = 0;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    while (total < 64 * opt.body_limit) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (ec) break;
+      total += n;
+    }
+  }
+
   template <class Stream>
   awaitable<void> serve(Stream& stream, std::string addr, bool is_tls, std::shared_ptr<Conn> conn) {
     beast::flat_buffer buffer;
@@ -99,8 +118,10 @@ struct Server::Impl {
         std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       }
       if (ec) {
-        if (ec == bhttp::error::body_limit)
+        if (ec == bhttp::error::body_limit) {
           co_await write_refusal(stream, 413, "The request body is larger than " + std::to_string(opt.body_limit) + " bytes.", addr);
+          co_await linger(stream);
+        }
         else if (ec == bhttp::error::header_limit)
           co_await write_refusal(stream, 431, "The request headers are too large.", addr);
         else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
