@@ -107,6 +107,9 @@ const std::vector<Rule>& rules() {
       {"staff.former.clinician", kTherapist | kPsychiatrist | kDirector, false, kFormer,
        {A::patient_read, A::chart_read, A::safety_plan_read, A::treatment_plan_read}},
       {"staff.former.program_staff", kProgramStaff, false, kFormer, {A::patient_read, A::safety_plan_read}},
+      // Readmission opens a new episode (the old one stays as it was): the former clinicians and
+      // the director of the program may admit again.
+      {"staff.former.readmit", kTherapist | kPsychiatrist | kDirector, false, kFormer, {A::episode_admit}},
 
       // Break-glass: one patient, read-only, time-limited, audited (the service notifies directors).
       {"break_glass.grant.clinician", kClinicalStaff, true, kBreakGlass, kBreakGlassReads},

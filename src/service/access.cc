@@ -47,12 +47,16 @@ Result<RelSet> Access::patient_relationships(store::Tx& tx, const Principal& who
       if (patient->opt_text(0) == me || who.role == domain::Role::clinical_director) rels |= domain::kIntake;
     }
   }
+  // Former: on the care team of an episode discharged within 90 days (a clinical director counts
+  // as on the team of every episode of the programs they direct).
   ASSIGN_OR_RETURN(auto former,
                    tx.query_one("SELECT 1 FROM episodes e WHERE e.patient_id = ? AND e.status = 'discharged' AND "
                                 "e.discharged_at > ? AND (e.primary_therapist_id = ? OR e.psychiatrist_id = ? OR "
-                                "EXISTS (SELECT 1 FROM episode_staff s WHERE s.episode_id = e.id AND s.user_id = ?)) "
-                                "LIMIT 1",
-                                {patient_id, now_ms - kFormerAccessMs, me, me, me}));
+                                "EXISTS (SELECT 1 FROM episode_staff s WHERE s.episode_id = e.id AND s.user_id = ?) OR "
+                                "(? = 'clinical_director' AND EXISTS (SELECT 1 FROM staff_programs sp "
+                                "WHERE sp.program_id = e.program_id AND sp.user_id = ?))) LIMIT 1",
+                                {patient_id, now_ms - kFormerAccessMs, me, me, me,
+                                 std::string(domain::to_string(who.role)), me}));
   if (former) rels |= domain::kFormer;
   ASSIGN_OR_RETURN(auto grant, tx.query_one("SELECT 1 FROM break_glass WHERE user_id = ? AND patient_id = ? AND "
                                             "expires_at > ? LIMIT 1",

@@ -89,6 +89,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{Role::therapist, true, Action::patient_read, kIntake, kAllow},
         Case{Role::therapist, true, Action::chart_read, kFormer, kAllow},
         Case{Role::therapist, true, Action::chart_write, kFormer, k404},
+        Case{Role::therapist, true, Action::episode_admit, kFormer, kAllow},
+        Case{Role::program_staff, false, Action::episode_admit, kFormer, k404},
         // Admins: organization, never clinical content except through break-glass (read-only).
         Case{Role::admin, false, Action::staff_manage, kOrg, kAllow},
         Case{Role::admin, false, Action::audit_read, kOrg, kAllow},
