@@ -13,7 +13,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
-  python3 wrk
+  python3 openssl wrk
 )
 
 missing=()
