@@ -32,7 +32,8 @@ const std::vector<Setting>& settings() {
       {"auth.patient_absolute", "POMOST_AUTH_PATIENT_ABSOLUTE", "remembered patient device lifetime (default 30d)"},
       {"auth.throttle_base", "POMOST_AUTH_THROTTLE_BASE", "first delay after a failed login (default 1s)"},
       {"auth.throttle_max", "POMOST_AUTH_THROTTLE_MAX", "longest delay (default 15m)"},
-      {"auth.address_failures", "POMOST_AUTH_ADDRESS_FAILURES", "failures per address in the window before delays (default 50)"},
+      {"auth.address_failures", "POMOST_AUTH_ADDRESS_FAILURES",
+       "failures per address in the window before delays (default 50)"},
       {"auth.address_window", "POMOST_AUTH_ADDRESS_WINDOW", "window for address failures (default 15m)"},
       {"auth.touch_interval", "POMOST_AUTH_TOUCH_INTERVAL", "how often session activity is written (default 60s)"},
       {"log.level", "POMOST_LOG_LEVEL", "trace, debug, info, warn, error (default info)"},
@@ -68,10 +69,14 @@ Status from_toml(const std::string& path, std::map<std::string, std::string>& va
         errors.push_back({full, "is not a known setting"});
         continue;
       }
-      if (auto s = v.value<std::string>()) values[full] = *s;
-      else if (auto i = v.value<int64_t>()) values[full] = std::to_string(*i);
-      else if (auto b = v.value<bool>()) values[full] = *b ? "true" : "false";
-      else errors.push_back({full, "must be a string, an integer or a boolean"});
+      if (auto s = v.value<std::string>())
+        values[full] = *s;
+      else if (auto i = v.value<int64_t>())
+        values[full] = std::to_string(*i);
+      else if (auto b = v.value<bool>())
+        values[full] = *b ? "true" : "false";
+      else
+        errors.push_back({full, "must be a string, an integer or a boolean"});
     }
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors), "The configuration file has bad settings.");
@@ -80,7 +85,8 @@ Status from_toml(const std::string& path, std::map<std::string, std::string>& va
 
 }  // namespace
 
-Result<Config> load_config(const std::optional<std::string>& file, const std::map<std::string, std::string>& overrides) {
+Result<Config> load_config(const std::optional<std::string>& file,
+                           const std::map<std::string, std::string>& overrides) {
   std::map<std::string, std::string> v;
   if (file) RETURN_IF_ERROR(from_toml(*file, v));
   for (const auto& s : settings())
@@ -109,8 +115,10 @@ Result<Config> load_config(const std::optional<std::string>& file, const std::ma
   auto duration = [&](const std::string& k, Millis min, Millis& out) {
     if (auto s = get(k)) {
       auto d = parse_duration(*s);
-      if (!d || *d < min) errors.push_back({k, "must be a duration such as 500ms, 30s, 15m, 12h or 7d"});
-      else out = *d;
+      if (!d || *d < min)
+        errors.push_back({k, "must be a duration such as 500ms, 30s, 15m, 12h or 7d"});
+      else
+        out = *d;
     }
   };
   auto seconds = [&](const std::string& k, std::chrono::seconds& out) {
@@ -132,7 +140,8 @@ Result<Config> load_config(const std::optional<std::string>& file, const std::ma
       errors.push_back({"server.listen", "must be HOST:PORT, e.g. 127.0.0.1:8080"});
     } else {
       c.server.host = listen->substr(0, colon);
-      if (c.server.host.size() > 2 && c.server.host.front() == '[') c.server.host = c.server.host.substr(1, c.server.host.size() - 2);
+      if (c.server.host.size() > 2 && c.server.host.front() == '[')
+        c.server.host = c.server.host.substr(1, c.server.host.size() - 2);
       c.server.port = static_cast<uint16_t>(port);
     }
   }

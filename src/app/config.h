@@ -14,12 +14,12 @@ namespace pomost::app {
 
 struct Config {
   http::ServerOptions server;
-  std::string db = "pomost.db";       // SQLite file
-  std::string secret_file;            // audit chain key; default: <db>.secret
-  std::string anchor_file;            // audit chain anchor; default: <db>.audit-anchor
-  std::string web_root;               // built web app; default: web/dist beside the sources, if built
-  size_t max_batch = 1024;            // jobs per group commit
-  int hash_threads = 1;               // password hashing pool (argon2id is slow by design)
+  std::string db = "pomost.db";  // SQLite file
+  std::string secret_file;       // audit chain key; default: <db>.secret
+  std::string anchor_file;       // audit chain anchor; default: <db>.audit-anchor
+  std::string web_root;          // built web app; default: web/dist beside the sources, if built
+  size_t max_batch = 1024;       // jobs per group commit
+  int hash_threads = 1;          // password hashing pool (argon2id is slow by design)
   std::string log_level = "info";
   service::AuthOptions auth;
 };

@@ -47,7 +47,8 @@ Result<std::string> load_secret(const Config& c, bool may_create) {
   if (in) {
     std::string hex;
     in >> hex;
-    if (hex.size() != 64) return Status::Internal("the secret file " + c.secret_file + " is damaged (want 64 hex digits)");
+    if (hex.size() != 64)
+      return Status::Internal("the secret file " + c.secret_file + " is damaged (want 64 hex digits)");
     std::string key;
     for (size_t i = 0; i < 64; i += 2) key += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
     return key;
@@ -133,7 +134,8 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
       std::cout << std::endl;
     }
   } else if (!state->has_organization) {
-    std::cerr << "pomost: the database " << c.db << " is empty: run `pomost init --admin NAME` or `pomost serve --demo`\n";
+    std::cerr << "pomost: the database " << c.db
+              << " is empty: run `pomost init --admin NAME` or `pomost serve --demo`\n";
     return 2;
   }
   const bool demo = demo_flag || state->demo;
@@ -178,7 +180,8 @@ int init(const Config& c, const std::string& admin, const std::string& org_name,
   auto opened = open_store(c);
   if (!opened.ok()) return fail("cannot open the store", opened.status());
   std::string password;
-  if (!std::getline(std::cin, password)) return fail("init", Status(Code::invalid, "read the administrator's password from standard input"));
+  if (!std::getline(std::cin, password))
+    return fail("init", Status(Code::invalid, "read the administrator's password from standard input"));
   if (!password.empty() && password.back() == '\r') password.pop_back();
   service::InitRequest req;
   req.admin_username = ascii_lower(trim(admin));
@@ -228,7 +231,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--simulated-clock", simulated_clock, "test builds: start a controllable clock at this time");
 #endif
 
-  auto* init_cmd = cli.add_subcommand("init", "create the organization and its first administrator (password on stdin)");
+  auto* init_cmd =
+      cli.add_subcommand("init", "create the organization and its first administrator (password on stdin)");
   common(init_cmd);
   std::string admin, org_name = "Pomost Clinic", tz = "Europe/Warsaw";
   init_cmd->add_option("--admin", admin, "administrator username")->required();
@@ -303,7 +307,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (verify_cmd->parsed()) {
-    if (!std::filesystem::exists(config->db)) return fail("audit verify", Status::NotFound("no database at " + config->db));
+    if (!std::filesystem::exists(config->db))
+      return fail("audit verify", Status::NotFound("no database at " + config->db));
     auto opened = open_store(*config);
     if (!opened.ok()) return fail("audit verify", opened.status());
     auto report = opened->chain->verify(*opened->store);
@@ -322,7 +327,8 @@ int main(int argc, char** argv) {
     auto heads = audit::Chain::read_anchor(config->anchor_file);
     if (!heads.ok()) return fail("backup", heads.status());
     if (auto st = opened->store->backup(backup_path); !st.ok()) return fail("backup", st);
-    if (auto st = audit::Chain::write_anchor_file(backup_path + ".audit-anchor", *heads); !st.ok()) return fail("backup", st);
+    if (auto st = audit::Chain::write_anchor_file(backup_path + ".audit-anchor", *heads); !st.ok())
+      return fail("backup", st);
     std::cout << "pomost: backup written to " << backup_path << " (audit anchor: " << backup_path << ".audit-anchor)\n";
     return 0;
   }

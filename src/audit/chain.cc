@@ -83,9 +83,8 @@ Status Chain::append(store::Tx& tx, Record& r) const {
           "INSERT INTO audit_log (org_id, seq, at, user_id, role, action, resource_type, resource_id, patient_id, "
           "outcome, rule, request_id, client_addr, detail, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {r.org_id, r.seq, to_millis(r.at), r.user_id, r.role, r.action, r.resource_type, r.resource_id,
-           r.patient_id, r.outcome, r.rule, r.request_id, r.client_addr, r.detail, store::Blob{r.prev_hash},
-           store::Blob{r.hash}})
+          {r.org_id, r.seq, to_millis(r.at), r.user_id, r.role, r.action, r.resource_type, r.resource_id, r.patient_id,
+           r.outcome, r.rule, r.request_id, r.client_addr, r.detail, store::Blob{r.prev_hash}, store::Blob{r.hash}})
       .status();
 }
 

@@ -39,7 +39,9 @@ std::string base32(size_t chars) {
 }
 }  // namespace
 
-std::string new_id(std::string_view prefix) { return std::string(prefix) + "_" + base32(20); }
+std::string new_id(std::string_view prefix) {
+  return std::string(prefix) + "_" + base32(20);
+}
 
 std::string invite_code() {
   std::string s = base32(12);

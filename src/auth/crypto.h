@@ -19,7 +19,7 @@ std::string invite_code();
 // Normalizes a typed invite code (case, dashes, spaces, look-alike letters).
 std::string normalize_invite_code(std::string_view typed);
 
-std::string blake2b(std::string_view data);                       // 32 bytes
+std::string blake2b(std::string_view data);                              // 32 bytes
 std::string blake2b_keyed(std::string_view key, std::string_view data);  // 32 bytes, key 16..64 bytes
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 bool equal_constant_time(std::string_view a, std::string_view b);

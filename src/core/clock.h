@@ -32,7 +32,11 @@ class SimulatedClock final : public Clock {
   std::atomic<int64_t> ms_;
 };
 
-inline int64_t to_millis(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint from_millis(int64_t ms) { return TimePoint(Millis(ms)); }
+inline int64_t to_millis(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+inline TimePoint from_millis(int64_t ms) {
+  return TimePoint(Millis(ms));
+}
 
 }  // namespace pomost

@@ -25,7 +25,9 @@ void Fields::fail(std::string_view key, std::string message) {
   errors_.push_back({path(key), std::move(message)});
 }
 
-bool Fields::has(std::string_view key) const { return obj_.contains(key); }
+bool Fields::has(std::string_view key) const {
+  return obj_.contains(key);
+}
 bool Fields::is_null(std::string_view key) const {
   auto it = obj_.find(key);
   return it != obj_.end() && it->value().is_null();
@@ -69,7 +71,8 @@ std::optional<std::string> Fields::string(std::string_view key, bool required, S
   return s;
 }
 
-std::optional<std::string> Fields::one_of(std::string_view key, bool required, std::span<const std::string_view> allowed) {
+std::optional<std::string> Fields::one_of(std::string_view key, bool required,
+                                          std::span<const std::string_view> allowed) {
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (v->is_string()) {
@@ -189,8 +192,7 @@ std::optional<bool> Fields::boolean(std::string_view key, bool required) {
   return v->as_bool();
 }
 
-std::optional<std::vector<std::string>> Fields::string_list(std::string_view key, bool required,
-                                                            size_t max_items) {
+std::optional<std::vector<std::string>> Fields::string_list(std::string_view key, bool required, size_t max_items) {
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
@@ -248,6 +250,8 @@ json::value opt(const std::optional<std::string>& s) {
   return json::string(*s);
 }
 
-std::string to_string(const json::value& v) { return json::serialize(v); }
+std::string to_string(const json::value& v) {
+  return json::serialize(v);
+}
 
 }  // namespace pomost

@@ -37,16 +37,15 @@ class Fields {
                                     std::initializer_list<std::string_view> allowed) {
     return one_of(key, required, std::span<const std::string_view>(allowed.begin(), allowed.size()));
   }
-  std::optional<std::string> date(std::string_view key, bool required);      // YYYY-MM-DD
-  std::optional<std::string> timestamp(std::string_view key, bool required); // RFC 3339
+  std::optional<std::string> date(std::string_view key, bool required);       // YYYY-MM-DD
+  std::optional<std::string> timestamp(std::string_view key, bool required);  // RFC 3339
   std::optional<std::string> time_zone(std::string_view key, bool required);
   std::optional<std::string> email(std::string_view key, bool required);
   std::optional<std::string> phone(std::string_view key, bool required);
   std::optional<int64_t> integer(std::string_view key, bool required, int64_t min, int64_t max);
   std::optional<double> number(std::string_view key, bool required, double min, double max);
   std::optional<bool> boolean(std::string_view key, bool required);
-  std::optional<std::vector<std::string>> string_list(std::string_view key, bool required,
-                                                      size_t max_items = 200);
+  std::optional<std::vector<std::string>> string_list(std::string_view key, bool required, size_t max_items = 200);
   // A nested object (returned as is); nullopt when absent or not an object.
   const json::object* object(std::string_view key, bool required);
   const json::array* array(std::string_view key, bool required);

@@ -10,19 +10,19 @@ namespace pomost {
 
 enum class Code {
   ok,
-  bad_request,           // malformed JSON or query (400)
-  unauthenticated,       // not logged in or session expired (401)
-  permission_denied,     // the role may never do this (403)
-  not_found,             // unknown, or not yours to see (404)
-  method_not_allowed,    // (405)
-  conflict,              // version, state or booking conflict (409)
-  payload_too_large,     // (413)
-  unsupported_media,     // (415)
-  invalid,               // well-formed but invalid fields (422)
-  precondition_required, // update without a version (428)
-  too_many_requests,     // throttled (429)
-  unavailable,           // the store cannot take writes right now (503)
-  internal,              // a bug or an exhausted resource (500)
+  bad_request,            // malformed JSON or query (400)
+  unauthenticated,        // not logged in or session expired (401)
+  permission_denied,      // the role may never do this (403)
+  not_found,              // unknown, or not yours to see (404)
+  method_not_allowed,     // (405)
+  conflict,               // version, state or booking conflict (409)
+  payload_too_large,      // (413)
+  unsupported_media,      // (415)
+  invalid,                // well-formed but invalid fields (422)
+  precondition_required,  // update without a version (428)
+  too_many_requests,      // throttled (429)
+  unavailable,            // the store cannot take writes right now (503)
+  internal,               // a bug or an exhausted resource (500)
 };
 
 // One bad field of a request: `field` is a JSON path such as `answers.phq9_9`.
@@ -82,7 +82,7 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like absl::StatusOr
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design, like absl::StatusOr
   Result(Status status) : v_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -101,7 +101,9 @@ class Result {
   std::variant<T, Status> v_;
 };
 
-inline const Status& status_of(const Status& s) { return s; }
+inline const Status& status_of(const Status& s) {
+  return s;
+}
 template <class T>
 const Status& status_of(const Result<T>& r) {
   return r.status();

@@ -57,13 +57,12 @@ std::string ascii_lower(std::string_view s) {
 
 std::string fold_name(std::string_view s) {
   static const std::map<uint32_t, const char*> kFold = {
-      {0x105, "a"}, {0x104, "a"}, {0x107, "c"}, {0x106, "c"}, {0x119, "e"}, {0x118, "e"}, {0x142, "l"},
-      {0x141, "l"}, {0x144, "n"}, {0x143, "n"}, {0xF3, "o"},  {0xD3, "o"},  {0x15B, "s"}, {0x15A, "s"},
-      {0x17A, "z"}, {0x179, "z"}, {0x17C, "z"}, {0x17B, "z"}, {0xE4, "a"},  {0xC4, "a"},  {0xF6, "o"},
-      {0xD6, "o"},  {0xFC, "u"},  {0xDC, "u"},  {0xDF, "ss"}, {0x1E9E, "ss"}, {0xE9, "e"}, {0xC9, "e"},
-      {0xE8, "e"},  {0xC8, "e"},  {0xE1, "a"},  {0xC1, "a"},  {0xE0, "a"},  {0xC0, "a"},  {0xED, "i"},
-      {0xCD, "i"},  {0xFA, "u"},  {0xDA, "u"},  {0xF1, "n"},  {0xD1, "n"},  {0xE7, "c"},  {0xC7, "c"},
-      {0xEA, "e"},  {0xCA, "e"},  {0xF4, "o"},  {0xD4, "o"},  {0xE2, "a"},  {0xC2, "a"},
+      {0x105, "a"}, {0x104, "a"},   {0x107, "c"}, {0x106, "c"}, {0x119, "e"}, {0x118, "e"}, {0x142, "l"}, {0x141, "l"},
+      {0x144, "n"}, {0x143, "n"},   {0xF3, "o"},  {0xD3, "o"},  {0x15B, "s"}, {0x15A, "s"}, {0x17A, "z"}, {0x179, "z"},
+      {0x17C, "z"}, {0x17B, "z"},   {0xE4, "a"},  {0xC4, "a"},  {0xF6, "o"},  {0xD6, "o"},  {0xFC, "u"},  {0xDC, "u"},
+      {0xDF, "ss"}, {0x1E9E, "ss"}, {0xE9, "e"},  {0xC9, "e"},  {0xE8, "e"},  {0xC8, "e"},  {0xE1, "a"},  {0xC1, "a"},
+      {0xE0, "a"},  {0xC0, "a"},    {0xED, "i"},  {0xCD, "i"},  {0xFA, "u"},  {0xDA, "u"},  {0xF1, "n"},  {0xD1, "n"},
+      {0xE7, "c"},  {0xC7, "c"},    {0xEA, "e"},  {0xCA, "e"},  {0xF4, "o"},  {0xD4, "o"},  {0xE2, "a"},  {0xC2, "a"},
   };
   std::string out;
   out.reserve(s.size());
@@ -115,6 +114,8 @@ std::string format_number(double d) {
   return buf;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace pomost

@@ -6,7 +6,9 @@ WorkQueue::WorkQueue(int threads, size_t max_queued) : max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
-WorkQueue::~WorkQueue() { stop(); }
+WorkQueue::~WorkQueue() {
+  stop();
+}
 
 bool WorkQueue::post(std::function<void()> task) {
   std::lock_guard lock(mu_);

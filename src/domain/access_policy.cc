@@ -8,7 +8,9 @@ namespace pomost::domain {
 namespace {
 
 using RoleMask = uint32_t;
-constexpr RoleMask bit(Role r) { return 1u << static_cast<uint32_t>(r); }
+constexpr RoleMask bit(Role r) {
+  return 1u << static_cast<uint32_t>(r);
+}
 constexpr RoleMask kAdmin = bit(Role::admin);
 constexpr RoleMask kDirector = bit(Role::clinical_director);
 constexpr RoleMask kPsychiatrist = bit(Role::psychiatrist);
@@ -29,82 +31,113 @@ struct Rule {
 using A = Action;
 
 // What a break-glass grant opens: reading, never writing.
-const std::vector<Action> kBreakGlassReads = {A::patient_read,   A::chart_read,          A::checkin_read,
-                                              A::risk_read,      A::alert_read,          A::safety_plan_read,
-                                              A::treatment_plan_read, A::schedule_read, A::meetings_read,
-                                              A::hours_read};
+const std::vector<Action> kBreakGlassReads = {
+    A::patient_read,     A::chart_read,          A::checkin_read,  A::risk_read,     A::alert_read,
+    A::safety_plan_read, A::treatment_plan_read, A::schedule_read, A::meetings_read, A::hours_read};
 
 // Ordered; the first rule that matches allows. Anything not allowed here is denied.
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
       // Patients: only their own.
-      {"patient.self", kPatient, false, kSelf,
+      {"patient.self",
+       kPatient,
+       false,
+       kSelf,
        {A::patient_read, A::schedule_read, A::hours_read, A::checkin_read, A::checkin_write, A::measure_submit,
         A::meetings_read, A::meetings_write, A::safety_plan_read, A::treatment_plan_read, A::treatment_plan_ack,
         A::risk_read}},
 
       // High and imminent alerts are acknowledged only by licensed clinicians (rules.md).
-      {"clinician.licensed.care_team.ack_high", kTherapist | kPsychiatrist | kDirector, true, kCareTeam,
+      {"clinician.licensed.care_team.ack_high",
+       kTherapist | kPsychiatrist | kDirector,
+       true,
+       kCareTeam,
        {A::alert_ack_high, A::alert_resolve}},
       {"clinician.licensed.on_call.ack_high", kClinicalStaff, true, kOnCall, {A::alert_ack_high, A::alert_resolve}},
       {"director.licensed.ack_high", kDirector, true, kProgram, {A::alert_ack_high, A::alert_resolve}},
 
-      {"program_staff.program_or_care_team", kProgramStaff, false, kProgram | kCareTeam,
-       {A::patient_read, A::patient_update, A::schedule_read, A::attendance_read, A::attendance_write,
-        A::census_row, A::checkin_read, A::checkin_write, A::risk_read, A::alert_read, A::alert_ack_low,
-        A::alert_seen, A::safety_plan_read, A::checkin_note_write, A::hours_read, A::meetings_read}},
-      {"program_staff.care_team.admit", kProgramStaff, false, kCareTeam | kIntake,
-       {A::episode_admit}},
+      {"program_staff.program_or_care_team",
+       kProgramStaff,
+       false,
+       kProgram | kCareTeam,
+       {A::patient_read, A::patient_update, A::schedule_read, A::attendance_read, A::attendance_write, A::census_row,
+        A::checkin_read, A::checkin_write, A::risk_read, A::alert_read, A::alert_ack_low, A::alert_seen,
+        A::safety_plan_read, A::checkin_note_write, A::hours_read, A::meetings_read}},
+      {"program_staff.care_team.admit", kProgramStaff, false, kCareTeam | kIntake, {A::episode_admit}},
 
-      {"group_leader.group", kGroupLeader, false, kGroup,
-       {A::patient_read, A::risk_read, A::schedule_read, A::attendance_read, A::attendance_write,
-        A::group_note_write, A::census_row}},
-      {"group_leader.program", kGroupLeader, false, kProgram,
-       {A::patient_read, A::schedule_read, A::census_row}},
+      {"group_leader.group",
+       kGroupLeader,
+       false,
+       kGroup,
+       {A::patient_read, A::risk_read, A::schedule_read, A::attendance_read, A::attendance_write, A::group_note_write,
+        A::census_row}},
+      {"group_leader.program", kGroupLeader, false, kProgram, {A::patient_read, A::schedule_read, A::census_row}},
       // Any staff member may lead a group; leaders of other roles get the same group rights.
-      {"staff.group_leader", kTherapist | kPsychiatrist | kProgramStaff | kDirector, false, kGroup,
-       {A::patient_read, A::risk_read, A::schedule_read, A::attendance_read, A::attendance_write,
-        A::group_note_write}},
+      {"staff.group_leader",
+       kTherapist | kPsychiatrist | kProgramStaff | kDirector,
+       false,
+       kGroup,
+       {A::patient_read, A::risk_read, A::schedule_read, A::attendance_read, A::attendance_write, A::group_note_write}},
 
-      {"therapist.care_team", kTherapist, false, kCareTeam,
-       {A::patient_read, A::patient_update, A::episode_admit, A::episode_update, A::account_create,
-        A::schedule_read, A::attendance_read, A::attendance_write, A::census_row, A::checkin_read,
-        A::checkin_write, A::risk_read, A::alert_read, A::alert_ack_low, A::chart_read, A::chart_write,
-        A::group_note_write, A::checkin_note_write, A::safety_plan_read, A::safety_plan_write,
-        A::treatment_plan_read, A::measure_submit, A::meetings_read, A::meetings_write, A::hours_read,
+      {"therapist.care_team",
+       kTherapist,
+       false,
+       kCareTeam,
+       {A::patient_read,        A::patient_update,   A::episode_admit,      A::episode_update,   A::account_create,
+        A::schedule_read,       A::attendance_read,  A::attendance_write,   A::census_row,       A::checkin_read,
+        A::checkin_write,       A::risk_read,        A::alert_read,         A::alert_ack_low,    A::chart_read,
+        A::chart_write,         A::group_note_write, A::checkin_note_write, A::safety_plan_read, A::safety_plan_write,
+        A::treatment_plan_read, A::measure_submit,   A::meetings_read,      A::meetings_write,   A::hours_read,
         A::crisis_manage}},
-      {"therapist.program", kTherapist, false, kProgram,
-       {A::patient_read, A::schedule_read, A::census_row, A::checkin_read, A::risk_read, A::alert_read,
-        A::chart_read, A::safety_plan_read, A::treatment_plan_read, A::meetings_read, A::hours_read,
-        A::episode_admit}},
+      {"therapist.program",
+       kTherapist,
+       false,
+       kProgram,
+       {A::patient_read, A::schedule_read, A::census_row, A::checkin_read, A::risk_read, A::alert_read, A::chart_read,
+        A::safety_plan_read, A::treatment_plan_read, A::meetings_read, A::hours_read, A::episode_admit}},
 
-      {"psychiatrist.program_or_care_team", kPsychiatrist, false, kProgram | kCareTeam,
-       {A::patient_read, A::patient_update, A::schedule_read, A::census_row, A::checkin_read, A::risk_read,
-        A::alert_read, A::alert_ack_low, A::chart_read, A::chart_write, A::medication_write,
-        A::safety_plan_read, A::treatment_plan_read, A::measure_submit, A::meetings_read, A::hours_read,
-        A::attendance_read, A::episode_admit, A::episode_update, A::account_create}},
+      {"psychiatrist.program_or_care_team",
+       kPsychiatrist,
+       false,
+       kProgram | kCareTeam,
+       {A::patient_read,     A::patient_update,   A::schedule_read,       A::census_row,     A::checkin_read,
+        A::risk_read,        A::alert_read,       A::alert_ack_low,       A::chart_read,     A::chart_write,
+        A::medication_write, A::safety_plan_read, A::treatment_plan_read, A::measure_submit, A::meetings_read,
+        A::hours_read,       A::attendance_read,  A::episode_admit,       A::episode_update, A::account_create}},
 
-      {"director.program", kDirector, false, kProgram | kCareTeam,
-       {A::patient_read, A::patient_update, A::episode_admit, A::episode_update, A::account_create,
-        A::schedule_read, A::attendance_read, A::attendance_write, A::census_row, A::checkin_read,
-        A::checkin_write, A::risk_read, A::alert_read, A::alert_ack_low, A::alert_seen, A::chart_read,
-        A::chart_write, A::group_note_write, A::checkin_note_write, A::safety_plan_read, A::safety_plan_write,
-        A::medication_write, A::treatment_plan_read, A::measure_submit, A::meetings_read, A::meetings_write,
-        A::hours_read, A::crisis_manage}},
+      {"director.program",
+       kDirector,
+       false,
+       kProgram | kCareTeam,
+       {A::patient_read,      A::patient_update,   A::episode_admit,       A::episode_update,     A::account_create,
+        A::schedule_read,     A::attendance_read,  A::attendance_write,    A::census_row,         A::checkin_read,
+        A::checkin_write,     A::risk_read,        A::alert_read,          A::alert_ack_low,      A::alert_seen,
+        A::chart_read,        A::chart_write,      A::group_note_write,    A::checkin_note_write, A::safety_plan_read,
+        A::safety_plan_write, A::medication_write, A::treatment_plan_read, A::measure_submit,     A::meetings_read,
+        A::meetings_write,    A::hours_read,       A::crisis_manage}},
 
       // Any licensed clinician on call: the whole chart of the program's patients and the crisis
       // workflow.
-      {"clinician.licensed.on_call", kClinicalStaff, true, kOnCall,
+      {"clinician.licensed.on_call",
+       kClinicalStaff,
+       true,
+       kOnCall,
        {A::patient_read, A::schedule_read, A::checkin_read, A::risk_read, A::alert_read, A::alert_ack_low,
         A::chart_read, A::safety_plan_read, A::safety_plan_write, A::treatment_plan_read, A::crisis_manage,
         A::meetings_read, A::hours_read}},
 
       // Intake: the creating clinician and directors, until admission.
-      {"staff.intake", kDirector | kTherapist | kPsychiatrist | kProgramStaff, false, kIntake,
+      {"staff.intake",
+       kDirector | kTherapist | kPsychiatrist | kProgramStaff,
+       false,
+       kIntake,
        {A::patient_read, A::patient_update, A::episode_admit}},
 
       // Former care team: what they could read before, read-only, for 90 days.
-      {"staff.former.clinician", kTherapist | kPsychiatrist | kDirector, false, kFormer,
+      {"staff.former.clinician",
+       kTherapist | kPsychiatrist | kDirector,
+       false,
+       kFormer,
        {A::patient_read, A::chart_read, A::safety_plan_read, A::treatment_plan_read}},
       {"staff.former.program_staff", kProgramStaff, false, kFormer, {A::patient_read, A::safety_plan_read}},
       // Readmission opens a new episode (the old one stays as it was): the former clinicians and
@@ -118,13 +151,22 @@ const std::vector<Rule>& rules() {
       {"break_glass.request.admin", kAdmin, false, kOrg, {A::break_glass}},
 
       // Organization and program administration.
-      {"staff.intake.create", kDirector | kTherapist | kPsychiatrist | kProgramStaff, false, kOrg,
+      {"staff.intake.create",
+       kDirector | kTherapist | kPsychiatrist | kProgramStaff,
+       false,
+       kOrg,
        {A::patient_create, A::patient_search}},
-      {"admin.org", kAdmin, false, kOrg,
+      {"admin.org",
+       kAdmin,
+       false,
+       kOrg,
        {A::staff_read, A::staff_manage, A::program_read, A::program_manage, A::settings_read, A::settings_write,
         A::roster_read, A::roster_write, A::rooms_manage, A::tracks_manage, A::groups_manage, A::groups_read,
         A::audit_read, A::metrics_read}},
-      {"director.programs", kDirector, false, kProgram,
+      {"director.programs",
+       kDirector,
+       false,
+       kProgram,
        {A::settings_read, A::settings_write, A::roster_read, A::roster_write, A::census_read, A::tracks_manage,
         A::groups_manage, A::groups_read}},
       {"staff.program", kClinicalStaff, false, kProgram, {A::roster_read, A::census_read, A::groups_read}},
@@ -142,19 +184,22 @@ bool matches_subject(const Rule& r, Subject who, Action action) {
 }
 
 constexpr std::array<std::string_view, static_cast<size_t>(Action::count_)> kActionNames = {
-    "patient_read", "patient_update", "episode_admit", "episode_update", "account_create", "schedule_read",
-    "attendance_read", "attendance_write", "census_row", "checkin_read", "checkin_write", "risk_read",
-    "alert_read", "alert_ack_low", "alert_ack_high", "alert_resolve", "alert_seen", "chart_read", "chart_write",
-    "group_note_write", "checkin_note_write", "safety_plan_read", "safety_plan_write", "medication_write",
-    "treatment_plan_read", "treatment_plan_ack", "measure_submit", "meetings_read", "meetings_write",
-    "hours_read", "crisis_manage", "break_glass", "patient_create", "patient_search", "staff_read",
-    "staff_manage", "program_read", "program_manage", "settings_read", "settings_write", "roster_read",
-    "roster_write", "census_read", "rooms_manage", "tracks_manage", "groups_manage", "groups_read",
-    "audit_read", "metrics_read"};
+    "patient_read",       "patient_update",   "episode_admit",     "episode_update",   "account_create",
+    "schedule_read",      "attendance_read",  "attendance_write",  "census_row",       "checkin_read",
+    "checkin_write",      "risk_read",        "alert_read",        "alert_ack_low",    "alert_ack_high",
+    "alert_resolve",      "alert_seen",       "chart_read",        "chart_write",      "group_note_write",
+    "checkin_note_write", "safety_plan_read", "safety_plan_write", "medication_write", "treatment_plan_read",
+    "treatment_plan_ack", "measure_submit",   "meetings_read",     "meetings_write",   "hours_read",
+    "crisis_manage",      "break_glass",      "patient_create",    "patient_search",   "staff_read",
+    "staff_manage",       "program_read",     "program_manage",    "settings_read",    "settings_write",
+    "roster_read",        "roster_write",     "census_read",       "rooms_manage",     "tracks_manage",
+    "groups_manage",      "groups_read",      "audit_read",        "metrics_read"};
 
 }  // namespace
 
-std::string_view to_string(Action a) { return kActionNames.at(static_cast<size_t>(a)); }
+std::string_view to_string(Action a) {
+  return kActionNames.at(static_cast<size_t>(a));
+}
 
 Decision decide(Subject who, Action action, RelSet have) {
   bool possible = false;

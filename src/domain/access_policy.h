@@ -12,25 +12,25 @@ namespace pomost::domain {
 
 enum class Action : uint8_t {
   // About one patient.
-  patient_read,         // demographics, episodes, care team
-  patient_update,       // demographics
-  episode_admit,        // admit into a program (create an episode)
-  episode_update,       // care team, discharge
-  account_create,       // the patient's own login
-  schedule_read,        // sessions and appointments
+  patient_read,    // demographics, episodes, care team
+  patient_update,  // demographics
+  episode_admit,   // admit into a program (create an episode)
+  episode_update,  // care team, discharge
+  account_create,  // the patient's own login
+  schedule_read,   // sessions and appointments
   attendance_read,
   attendance_write,
-  census_row,           // appears in the census
+  census_row,  // appears in the census
   checkin_read,
-  checkin_write,        // also on the patient's behalf
-  risk_read,            // latest risk level
+  checkin_write,  // also on the patient's behalf
+  risk_read,      // latest risk level
   alert_read,
-  alert_ack_low,        // acknowledge warning/info
-  alert_ack_high,       // acknowledge high/imminent
+  alert_ack_low,   // acknowledge warning/info
+  alert_ack_high,  // acknowledge high/imminent
   alert_resolve,
   alert_seen,
-  chart_read,           // the whole chart: notes, measures, plans, medications
-  chart_write,          // individual notes, treatment plan
+  chart_read,   // the whole chart: notes, measures, plans, medications
+  chart_write,  // individual notes, treatment plan
   group_note_write,
   checkin_note_write,
   safety_plan_read,
@@ -43,7 +43,7 @@ enum class Action : uint8_t {
   meetings_write,
   hours_read,
   crisis_manage,
-  break_glass,          // ask for emergency access to this patient
+  break_glass,  // ask for emergency access to this patient
   // About the organization or one program (relationship: program membership, or none).
   patient_create,
   patient_search,

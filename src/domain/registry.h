@@ -5,22 +5,22 @@
 
 namespace pomost::domain {
 
-inline constexpr auto kFocuses = std::to_array<std::string_view>({"substance_use", "eating_disorder",
-                                                                     "mood_anxiety", "serious_mental_illness"});
+inline constexpr auto kFocuses =
+    std::to_array<std::string_view>({"substance_use", "eating_disorder", "mood_anxiety", "serious_mental_illness"});
 inline constexpr auto kPopulations = std::to_array<std::string_view>({"adult", "adolescent"});
 // ASAM levels: 2.1 intensive outpatient, 2.5 partial hospitalization (a clinic may run both).
 inline constexpr auto kLevelsOfCare = std::to_array<std::string_view>({"2.1", "2.5"});
 inline constexpr auto kSexes = std::to_array<std::string_view>({"female", "male", "diverse", "unknown"});
 inline constexpr auto kLanguages = std::to_array<std::string_view>({"en", "pl", "de"});
-inline constexpr auto kReferralSources = std::to_array<std::string_view>({
-    "inpatient", "detox", "residential", "php", "emergency", "outpatient", "self", "other"});
-inline constexpr auto kDischargeReasons = std::to_array<std::string_view>({
-    "completed", "step_down", "step_up", "against_advice", "administrative", "transferred"});
-inline constexpr auto kStaffRoles = std::to_array<std::string_view>({
-    "admin", "clinical_director", "psychiatrist", "therapist", "group_leader", "program_staff"});
-inline constexpr auto kGroupKinds = std::to_array<std::string_view>({
-    "process", "psychoeducation", "skills_dbt", "skills_cbt", "skills", "relapse_prevention", "family",
-    "twelve_step_facilitation", "mindfulness", "other"});
+inline constexpr auto kReferralSources = std::to_array<std::string_view>(
+    {"inpatient", "detox", "residential", "php", "emergency", "outpatient", "self", "other"});
+inline constexpr auto kDischargeReasons = std::to_array<std::string_view>(
+    {"completed", "step_down", "step_up", "against_advice", "administrative", "transferred"});
+inline constexpr auto kStaffRoles = std::to_array<std::string_view>(
+    {"admin", "clinical_director", "psychiatrist", "therapist", "group_leader", "program_staff"});
+inline constexpr auto kGroupKinds = std::to_array<std::string_view>(
+    {"process", "psychoeducation", "skills_dbt", "skills_cbt", "skills", "relapse_prevention", "family",
+     "twelve_step_facilitation", "mindfulness", "other"});
 inline constexpr auto kOnCallTiers = std::to_array<std::string_view>({"clinician", "psychiatrist", "director"});
 inline constexpr auto kWeekdays = std::to_array<std::string_view>({"mon", "tue", "wed", "thu", "fri", "sat", "sun"});
 

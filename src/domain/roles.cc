@@ -29,6 +29,8 @@ std::optional<Role> parse_role(std::string_view s) {
   return std::nullopt;
 }
 
-bool is_language(std::string_view s) { return s == "en" || s == "pl" || s == "de"; }
+bool is_language(std::string_view s) {
+  return s == "en" || s == "pl" || s == "de";
+}
 
 }  // namespace pomost::domain

@@ -10,7 +10,9 @@ enum class Role { admin, clinical_director, psychiatrist, therapist, group_leade
 
 std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view s);
-inline bool is_staff(Role r) { return r != Role::patient; }
+inline bool is_staff(Role r) {
+  return r != Role::patient;
+}
 
 // Languages of the interface.
 bool is_language(std::string_view s);

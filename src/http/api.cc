@@ -53,10 +53,13 @@ std::string session_token(const HttpRequest& req, bool& via_cookie) {
 
 bool is_json(const std::string& content_type) {
   std::string ct = ascii_lower(trim(content_type.substr(0, content_type.find(';'))));
-  return ct == "application/json" || (ct.size() > 5 && ct.substr(ct.size() - 5) == "+json" && ct.rfind("application/", 0) == 0);
+  return ct == "application/json" ||
+         (ct.size() > 5 && ct.substr(ct.size() - 5) == "+json" && ct.rfind("application/", 0) == 0);
 }
 
-bool safe_method(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+bool safe_method(const std::string& m) {
+  return m == "GET" || m == "HEAD" || m == "OPTIONS";
+}
 
 }  // namespace
 
@@ -111,7 +114,9 @@ void Api::handle(HttpRequest req_in, Respond respond) {
   };
 
   auto url = boost::urls::parse_origin_form(req->target);
-  if (!url) return reply(problem(Status(Code::bad_request, "The request target is not a valid URL path."), request_id, "en"), "invalid", true);
+  if (!url)
+    return reply(problem(Status(Code::bad_request, "The request target is not a valid URL path."), request_id, "en"),
+                 "invalid", true);
   std::string path = url->path();
   service::Query query;
   for (auto p : url->params()) query.params[p.key] = p.value;
@@ -119,7 +124,8 @@ void Api::handle(HttpRequest req_in, Respond respond) {
   const bool api = path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/metrics";
   if (!api) {
     if (req->method != "GET" && req->method != "HEAD") {
-      HttpResponse r = problem(Status(Code::method_not_allowed, "Only GET and HEAD are allowed here."), request_id, "en");
+      HttpResponse r =
+          problem(Status(Code::method_not_allowed, "Only GET and HEAD are allowed here."), request_id, "en");
       r.set("Allow", "GET, HEAD");
       return reply(std::move(r), "static", false);
     }
@@ -130,7 +136,8 @@ void Api::handle(HttpRequest req_in, Respond respond) {
   std::string lang = negotiate_language(query, req->header("accept-language"));
   if (!m.route) {
     if (!m.allow.empty()) {
-      HttpResponse r = problem(Status(Code::method_not_allowed, "This path does not take " + req->method + "."), request_id, lang);
+      HttpResponse r =
+          problem(Status(Code::method_not_allowed, "This path does not take " + req->method + "."), request_id, lang);
       r.set("Allow", m.allow);
       return reply(std::move(r), "unmatched", true);
     }
@@ -157,9 +164,10 @@ void Api::handle(HttpRequest req_in, Respond respond) {
     auto who = s_.auth.authenticate(token, via_cookie, ctx.now, route.name.find("/stream") == std::string::npos);
     if (!who.ok()) return reply(problem(who.status(), request_id, lang), route.name, true);
     if (via_cookie && !safe_method(req->method) && !s_.auth.check_csrf(*who, req->header("x-csrf-token")))
-      return reply(problem(Status(Code::permission_denied, "The X-CSRF-Token header is missing or wrong.").with_type("csrf"),
-                           request_id, lang),
-                   route.name, true);
+      return reply(
+          problem(Status(Code::permission_denied, "The X-CSRF-Token header is missing or wrong.").with_type("csrf"),
+                  request_id, lang),
+          route.name, true);
     ctx.who = std::move(*who);
     if (domain::is_language(ctx.who->language)) ctx.lang = ctx.who->language;
   }
@@ -167,7 +175,9 @@ void Api::handle(HttpRequest req_in, Respond respond) {
   if (req->method == "POST" || req->method == "PUT" || req->method == "PATCH") {
     if (!trim(req->body).empty()) {
       if (!is_json(req->header("content-type")))
-        return reply(problem(Status(Code::unsupported_media, "Send the body as application/json."), request_id, ctx.lang), route.name, true);
+        return reply(
+            problem(Status(Code::unsupported_media, "Send the body as application/json."), request_id, ctx.lang),
+            route.name, true);
       auto body = parse_object(req->body);
       if (!body.ok()) return reply(problem(body.status(), request_id, ctx.lang), route.name, true);
       call->body = std::move(*body);
@@ -176,8 +186,10 @@ void Api::handle(HttpRequest req_in, Respond respond) {
     const std::string& key = req->header("idempotency-key");
     if (!key.empty()) {
       if (key.size() > 200 || has_control_chars(key))
-        return reply(problem(Status(Code::bad_request, "The Idempotency-Key header must be at most 200 printable characters."), request_id, ctx.lang),
-                     route.name, true);
+        return reply(
+            problem(Status(Code::bad_request, "The Idempotency-Key header must be at most 200 printable characters."),
+                    request_id, ctx.lang),
+            route.name, true);
       ctx.idempotency_key = key;
     }
   }

@@ -15,9 +15,9 @@
 namespace pomost::http {
 
 struct ApiOptions {
-  std::string web_root;        // built web app; empty serves nothing at /
-  bool demo = false;           // marks every response as demo data
-  bool tls = false;            // adds HSTS
+  std::string web_root;                  // built web app; empty serves nothing at /
+  bool demo = false;                     // marks every response as demo data
+  bool tls = false;                      // adds HSTS
   SimulatedClock* test_clock = nullptr;  // only in POMOST_TESTING builds: /api/v1/__test/clock
 };
 

@@ -64,15 +64,22 @@ std::string Metrics::render() {
   {
     std::lock_guard lock(mu_);
     gauges = gauges_;
-    out += "# HELP pomost_http_requests_total HTTP requests by route and status.\n# TYPE pomost_http_requests_total counter\n";
+    out +=
+        "# HELP pomost_http_requests_total HTTP requests by route and status.\n# TYPE pomost_http_requests_total "
+        "counter\n";
     for (const auto& [key, n] : requests_)
       out += "pomost_http_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
              std::to_string(n) + "\n";
-    out += "# HELP pomost_http_request_seconds Request latency by route.\n# TYPE pomost_http_request_seconds histogram\n";
+    out +=
+        "# HELP pomost_http_request_seconds Request latency by route.\n# TYPE pomost_http_request_seconds histogram\n";
     for (const auto& [route, h] : latency_) h.render(out, "pomost_http_request_seconds", "route=\"" + route + "\"");
-    out += "# HELP pomost_store_commit_batch_jobs Write requests per group commit.\n# TYPE pomost_store_commit_batch_jobs histogram\n";
+    out +=
+        "# HELP pomost_store_commit_batch_jobs Write requests per group commit.\n# TYPE pomost_store_commit_batch_jobs "
+        "histogram\n";
     batch_size_.render(out, "pomost_store_commit_batch_jobs", "");
-    out += "# HELP pomost_store_commit_seconds Time to run and commit one batch durably.\n# TYPE pomost_store_commit_seconds histogram\n";
+    out +=
+        "# HELP pomost_store_commit_seconds Time to run and commit one batch durably.\n# TYPE "
+        "pomost_store_commit_seconds histogram\n";
     commit_seconds_.render(out, "pomost_store_commit_seconds", "");
   }
   for (const auto& g : gauges) {

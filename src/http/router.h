@@ -66,7 +66,8 @@ class Router {
     return out;
   }
 
-  static bool match_segments(const std::vector<std::string>& pattern, const std::vector<std::string>& parts, PathParams& params) {
+  static bool match_segments(const std::vector<std::string>& pattern, const std::vector<std::string>& parts,
+                             PathParams& params) {
     if (pattern.size() != parts.size()) return false;
     for (size_t i = 0; i < pattern.size(); ++i) {
       const auto& s = pattern[i];

@@ -28,7 +28,8 @@ void Api::routes() {
       std::string token = h.size() > 7 ? h.substr(7) : "";
       auto who = s_.auth.authenticate(token, via_cookie, c.ctx.now);
       if (!who.ok()) return c.done(who.status());
-      if (who->role != domain::Role::admin) return c.done(Status(Code::permission_denied, "Metrics are for administrators."));
+      if (who->role != domain::Role::admin)
+        return c.done(Status(Code::permission_denied, "Metrics are for administrators."));
     }
     Reply r;
     r.raw_body = s_.metrics.render();
@@ -53,12 +54,17 @@ void Api::routes() {
   add("POST", "/api/v1/programs", true, [&reg](Call& c) { reg.create_program(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/programs", true, [&reg](Call& c) { reg.list_programs(c.ctx, c.done); });
   add("GET", "/api/v1/programs/{id}", true, [&reg](Call& c) { reg.get_program(c.ctx, c.param("id"), c.done); });
-  add("PATCH", "/api/v1/programs/{id}", true, [&reg](Call& c) { reg.patch_program(c.ctx, c.param("id"), c.body, c.done); });
-  add("GET", "/api/v1/programs/{id}/settings", true, [&reg](Call& c) { reg.get_settings(c.ctx, c.param("id"), c.done); });
-  add("PUT", "/api/v1/programs/{id}/settings", true, [&reg](Call& c) { reg.put_settings(c.ctx, c.param("id"), c.body, c.done); });
+  add("PATCH", "/api/v1/programs/{id}", true,
+      [&reg](Call& c) { reg.patch_program(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/programs/{id}/settings", true,
+      [&reg](Call& c) { reg.get_settings(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/programs/{id}/settings", true,
+      [&reg](Call& c) { reg.put_settings(c.ctx, c.param("id"), c.body, c.done); });
   add("GET", "/api/v1/programs/{id}/on-call", true, [&reg](Call& c) { reg.get_on_call(c.ctx, c.param("id"), c.done); });
-  add("PUT", "/api/v1/programs/{id}/on-call", true, [&reg](Call& c) { reg.put_on_call(c.ctx, c.param("id"), c.body, c.done); });
-  add("POST", "/api/v1/programs/{id}/tracks", true, [&reg](Call& c) { reg.create_track(c.ctx, c.param("id"), c.body, c.done); });
+  add("PUT", "/api/v1/programs/{id}/on-call", true,
+      [&reg](Call& c) { reg.put_on_call(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/programs/{id}/tracks", true,
+      [&reg](Call& c) { reg.create_track(c.ctx, c.param("id"), c.body, c.done); });
   add("GET", "/api/v1/programs/{id}/tracks", true, [&reg](Call& c) { reg.list_tracks(c.ctx, c.param("id"), c.done); });
 
   // Rooms and groups
@@ -74,15 +80,19 @@ void Api::routes() {
   add("GET", "/api/v1/patients", true, [&reg](Call& c) { reg.list_patients(c.ctx, c.query, c.done); });
   add("POST", "/api/v1/patients/search", true, [&reg](Call& c) { reg.search_patients(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/patients/{id}", true, [&reg](Call& c) { reg.get_patient(c.ctx, c.param("id"), c.done); });
-  add("PATCH", "/api/v1/patients/{id}", true, [&reg](Call& c) { reg.patch_patient(c.ctx, c.param("id"), c.body, c.done); });
-  add("POST", "/api/v1/patients/{id}/account", true, [&reg](Call& c) { reg.create_account(c.ctx, c.param("id"), c.body, c.done); });
+  add("PATCH", "/api/v1/patients/{id}", true,
+      [&reg](Call& c) { reg.patch_patient(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/patients/{id}/account", true,
+      [&reg](Call& c) { reg.create_account(c.ctx, c.param("id"), c.body, c.done); });
 
   // Episodes of care
   add("POST", "/api/v1/episodes", true, [&reg](Call& c) { reg.create_episode(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/episodes", true, [&reg](Call& c) { reg.list_episodes(c.ctx, c.query, c.done); });
   add("GET", "/api/v1/episodes/{id}", true, [&reg](Call& c) { reg.get_episode(c.ctx, c.param("id"), c.done); });
-  add("PATCH", "/api/v1/episodes/{id}", true, [&reg](Call& c) { reg.patch_episode(c.ctx, c.param("id"), c.body, c.done); });
-  add("POST", "/api/v1/episodes/{id}/discharge", true, [&reg](Call& c) { reg.discharge_episode(c.ctx, c.param("id"), c.body, c.done); });
+  add("PATCH", "/api/v1/episodes/{id}", true,
+      [&reg](Call& c) { reg.patch_episode(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/episodes/{id}/discharge", true,
+      [&reg](Call& c) { reg.discharge_episode(c.ctx, c.param("id"), c.body, c.done); });
 
   // Break-glass, notifications, audit
   add("POST", "/api/v1/break-glass", true, [&reg](Call& c) { reg.break_glass(c.ctx, c.body, c.done); });
@@ -104,9 +114,8 @@ void Api::routes() {
       c.done(service::ok(std::move(o)));
     });
     // Test builds only: an internal failure, to check that 500s reveal nothing internal.
-    add("GET", "/api/v1/__test/fail", false, [](Call& c) {
-      c.done(Status::Internal("SECRET-INTERNAL-DETAIL sqlite: no such table"));
-    });
+    add("GET", "/api/v1/__test/fail", false,
+        [](Call& c) { c.done(Status::Internal("SECRET-INTERNAL-DETAIL sqlite: no such table")); });
   }
 }
 

@@ -119,13 +119,13 @@ struct Server::Impl {
       }
       if (ec) {
         if (ec == bhttp::error::body_limit) {
-          co_await write_refusal(stream, 413, "The request body is larger than " + std::to_string(opt.body_limit) + " bytes.", addr);
+          co_await write_refusal(stream, 413,
+                                 "The request body is larger than " + std::to_string(opt.body_limit) + " bytes.", addr);
           co_await linger(stream);
-        }
-        else if (ec == bhttp::error::header_limit)
+        } else if (ec == bhttp::error::header_limit)
           co_await write_refusal(stream, 431, "The request headers are too large.", addr);
-        else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
-                 ec != bhttp::error::partial_message)
+        else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
           co_await write_refusal(stream, 400, "The request is not valid HTTP/1.1.", addr);
         co_return;
       }
@@ -157,7 +157,7 @@ struct Server::Impl {
   }
 
   template <class Stream>
-  awaitable<void> session(Stream stream, std::string addr, bool is_tls) {
+  awaitable<void> session(Stream stream, std::string addr) {
     auto conn = std::make_shared<Conn>();
     conn->ex = co_await asio::this_coro::executor;
     conn->cancel = [&stream] {
@@ -214,10 +214,11 @@ struct Server::Impl {
       std::string addr = socket.remote_endpoint(ignored).address().to_string();
       auto ex = socket.get_executor();
       if (tls) {
-        asio::co_spawn(ex, session(beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), addr, true),
-                       asio::detached);
+        asio::co_spawn(
+            ex, session(beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), addr),
+            asio::detached);
       } else {
-        asio::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), addr, false), asio::detached);
+        asio::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), addr), asio::detached);
       }
     }
   }
@@ -236,27 +237,31 @@ struct Server::Impl {
       for (auto& c : conns)
         if (!c->busy) idle.push_back(c);
     }
-    for (auto& c : idle) asio::post(c->ex, [c] {
-      if (c->cancel && !c->busy) c->cancel();
-    });
+    for (auto& c : idle)
+      asio::post(c->ex, [c] {
+        if (c->cancel && !c->busy) c->cancel();
+      });
     // Wait for the rest, then stop whatever is left.
     drainer = std::thread([this] {
       auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
-      while (open > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      while (open > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
       if (open > 0) spdlog::warn("{} connections still open after the drain timeout; closing them", open.load());
       ioc.stop();
     });
   }
 };
 
-Server::Server(ServerOptions options, Dispatcher& dispatcher) : impl_(std::make_unique<Impl>(std::move(options), dispatcher)) {}
+Server::Server(ServerOptions options, Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher)) {}
 Server::~Server() = default;
 
 Status Server::bind() {
   auto& o = impl_->opt;
   try {
     if (!o.tls_cert.empty() || !o.tls_key.empty()) {
-      if (o.tls_cert.empty() || o.tls_key.empty()) return Status::Invalid({{"tls", "set both the certificate and the key"}});
+      if (o.tls_cert.empty() || o.tls_key.empty())
+        return Status::Invalid({{"tls", "set both the certificate and the key"}});
       impl_->tls = std::make_unique<ssl::context>(ssl::context::tls_server);
       impl_->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                               ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
@@ -274,7 +279,9 @@ Status Server::bind() {
   return {};
 }
 
-uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::run() {
   auto& i = *impl_;
@@ -289,6 +296,8 @@ void Server::run() {
   if (i.drainer.joinable()) i.drainer.join();
 }
 
-void Server::stop() { impl_->begin_stop(); }
+void Server::stop() {
+  impl_->begin_stop();
+}
 
 }  // namespace pomost::http

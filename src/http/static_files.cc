@@ -35,7 +35,8 @@ HttpResponse Api::serve_static(const HttpRequest& req, const std::string& path, 
   namespace fs = std::filesystem;
   if (o_.web_root.empty()) return problem(Status::NotFound("No web app is configured."), request_id, "en");
   // Reject anything that could climb out of the web root.
-  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos || path.find('\0') != std::string::npos)
+  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos ||
+      path.find('\0') != std::string::npos)
     return problem(Status::NotFound(), request_id, "en");
   fs::path root(o_.web_root);
   fs::path file = root / fs::path(path == "/" ? "index.html" : path.substr(1));

@@ -41,7 +41,8 @@ Result<RelSet> Access::patient_relationships(store::Tx& tx, const Principal& who
                                                 {program_id, me, now_ms, now_ms}));
     if (on_call) rels |= domain::kOnCall;
   } else {
-    ASSIGN_OR_RETURN(auto any_episode, tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? LIMIT 1", {patient_id}));
+    ASSIGN_OR_RETURN(auto any_episode,
+                     tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? LIMIT 1", {patient_id}));
     if (!any_episode) {
       // Intake: the creating clinician and the clinical directors, until admission.
       if (patient->opt_text(0) == me || who.role == domain::Role::clinical_director) rels |= domain::kIntake;
@@ -49,14 +50,14 @@ Result<RelSet> Access::patient_relationships(store::Tx& tx, const Principal& who
   }
   // Former: on the care team of an episode discharged within 90 days (a clinical director counts
   // as on the team of every episode of the programs they direct).
-  ASSIGN_OR_RETURN(auto former,
-                   tx.query_one("SELECT 1 FROM episodes e WHERE e.patient_id = ? AND e.status = 'discharged' AND "
-                                "e.discharged_at > ? AND (e.primary_therapist_id = ? OR e.psychiatrist_id = ? OR "
-                                "EXISTS (SELECT 1 FROM episode_staff s WHERE s.episode_id = e.id AND s.user_id = ?) OR "
-                                "(? = 'clinical_director' AND EXISTS (SELECT 1 FROM staff_programs sp "
-                                "WHERE sp.program_id = e.program_id AND sp.user_id = ?))) LIMIT 1",
-                                {patient_id, now_ms - kFormerAccessMs, me, me, me,
-                                 std::string(domain::to_string(who.role)), me}));
+  ASSIGN_OR_RETURN(
+      auto former,
+      tx.query_one("SELECT 1 FROM episodes e WHERE e.patient_id = ? AND e.status = 'discharged' AND "
+                   "e.discharged_at > ? AND (e.primary_therapist_id = ? OR e.psychiatrist_id = ? OR "
+                   "EXISTS (SELECT 1 FROM episode_staff s WHERE s.episode_id = e.id AND s.user_id = ?) OR "
+                   "(? = 'clinical_director' AND EXISTS (SELECT 1 FROM staff_programs sp "
+                   "WHERE sp.program_id = e.program_id AND sp.user_id = ?))) LIMIT 1",
+                   {patient_id, now_ms - kFormerAccessMs, me, me, me, std::string(domain::to_string(who.role)), me}));
   if (former) rels |= domain::kFormer;
   ASSIGN_OR_RETURN(auto grant, tx.query_one("SELECT 1 FROM break_glass WHERE user_id = ? AND patient_id = ? AND "
                                             "expires_at > ? LIMIT 1",
@@ -78,8 +79,7 @@ Status deny(Audit& audit, Action action, std::string_view resource_type, std::st
             std::optional<std::string> patient_id, const domain::Decision& d) {
   audit.denied(std::string(domain::to_string(action)), std::string(resource_type), std::string(resource_id),
                std::move(patient_id), std::string(d.rule));
-  if (d.role_never)
-    return Status(Code::permission_denied, "Your role may not do this.").with_rule(std::string(d.rule));
+  if (d.role_never) return Status(Code::permission_denied, "Your role may not do this.").with_rule(std::string(d.rule));
   return Status::NotFound().with_rule(std::string(d.rule));
 }
 
@@ -114,7 +114,8 @@ Status Access::require_program(store::Tx& tx, const RequestContext& ctx, Audit& 
   domain::Subject subject{who.role, who.licensed};
   if (!domain::role_may_ever(subject, action))
     return deny(audit, action, "program", program_id, std::nullopt, {false, true, "deny.role_never"});
-  ASSIGN_OR_RETURN(auto program, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?", {program_id, who.org_id}));
+  ASSIGN_OR_RETURN(auto program,
+                   tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?", {program_id, who.org_id}));
   if (!program) return deny(audit, action, "program", program_id, std::nullopt, {false, false, "deny.unknown_program"});
   RelSet rels = domain::kOrg;
   ASSIGN_OR_RETURN(bool assigned, assigned_to_program(tx, who, program_id));
@@ -126,7 +127,8 @@ Status Access::require_program(store::Tx& tx, const RequestContext& ctx, Audit& 
   return {};
 }
 
-Status Access::require_org(const RequestContext& ctx, Audit* audit, Action action, std::string_view resource_type) const {
+Status Access::require_org(const RequestContext& ctx, Audit* audit, Action action,
+                           std::string_view resource_type) const {
   const Principal& who = ctx.principal();
   auto d = domain::decide({who.role, who.licensed}, action, domain::kOrg);
   if (d.allowed) return {};

@@ -15,11 +15,17 @@ namespace {
 
 const char* kLoginFailed = "The username or password is not correct.";
 
-Status login_failed() { return Status(Code::unauthenticated, kLoginFailed).with_type("login-failed"); }
+Status login_failed() {
+  return Status(Code::unauthenticated, kLoginFailed).with_type("login-failed");
+}
 
-Status busy() { return Status(Code::unavailable, "The server is busy; try again in a moment."); }
+Status busy() {
+  return Status(Code::unavailable, "The server is busy; try again in a moment.");
+}
 
-std::string normalize_username(std::string_view s) { return ascii_lower(trim(s)); }
+std::string normalize_username(std::string_view s) {
+  return ascii_lower(trim(s));
+}
 
 json::object user_json(const store::Row& r, size_t from) {
   // Columns from `from`: id, username, role, display_name, language, licensed, patient_id
@@ -53,7 +59,8 @@ std::string AuthService::cookie(const std::string& token, std::optional<Millis> 
 }
 
 Result<AuthService::Throttle> AuthService::load_throttle(store::Tx& tx, const std::string& key) {
-  ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT failures, window_start, blocked_until FROM login_throttle WHERE key = ?", {key}));
+  ASSIGN_OR_RETURN(
+      auto row, tx.query_one("SELECT failures, window_start, blocked_until FROM login_throttle WHERE key = ?", {key}));
   if (!row) return Throttle{};
   return Throttle{row->i64(0), row->i64(1), row->i64(2)};
 }
@@ -76,15 +83,17 @@ Status AuthService::record_failure(store::Tx& tx, const std::string& key, int64_
   int64_t over = is_address ? t.failures - options_.address_failures : t.failures;
   if (over >= 1) {
     // Doubling delay: 1 s, 2 s, 4 s ... capped.
-    double delay = static_cast<double>(options_.throttle_base.count()) * std::pow(2.0, static_cast<double>(std::min<int64_t>(over - 1, 40)));
+    double delay = static_cast<double>(options_.throttle_base.count()) *
+                   std::pow(2.0, static_cast<double>(std::min<int64_t>(over - 1, 40)));
     int64_t d = static_cast<int64_t>(std::min(delay, static_cast<double>(options_.throttle_max.count())));
     t.blocked_until = now + d;
   }
   return tx
-      .exec("INSERT INTO login_throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, "
-            "blocked_until = excluded.blocked_until",
-            {key, t.failures, t.window_start, t.blocked_until})
+      .exec(
+          "INSERT INTO login_throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, "
+          "blocked_until = excluded.blocked_until",
+          {key, t.failures, t.window_start, t.blocked_until})
       .status();
 }
 
@@ -113,7 +122,8 @@ void AuthService::login(const RequestContext& ctx, const json::object& body, Don
   std::string stored_hash = dummy_hash_;
   Status st = runner_.store().read([&](store::Tx& tx) -> Status {
     blocked = blocked_seconds(tx, keys, now);
-    ASSIGN_OR_RETURN(auto user, tx.query_one("SELECT id, password_hash FROM users WHERE username = ? AND active = 1", {uname}));
+    ASSIGN_OR_RETURN(auto user,
+                     tx.query_one("SELECT id, password_hash FROM users WHERE username = ? AND active = 1", {uname}));
     if (user && !user->is_null(1)) {
       user_id = user->text(0);
       stored_hash = user->text(1);
@@ -139,7 +149,8 @@ void AuthService::login(const RequestContext& ctx, const json::object& body, Don
           if (org.empty()) {
             ASSIGN_OR_RETURN(org, default_org(tx));
           }
-          std::vector<Audit::Entry> e{{"login", "session", std::nullopt, std::nullopt, "throttled", std::nullopt, std::nullopt}};
+          std::vector<Audit::Entry> e{
+              {"login", "session", std::nullopt, std::nullopt, "throttled", std::nullopt, std::nullopt}};
           return Runner::append_audit(runner_.chain(), tx, c, org, e, user_id, role);
         },
         [done, secs](const Status& s) {
@@ -200,13 +211,13 @@ void AuthService::finish_login(const RequestContext& ctx, std::string username, 
     const Millis absolute = is_patient && remember ? options_.patient_absolute : options_.staff_absolute;
     const std::string token = auth::random_token(), csrf = auth::random_token();
     const std::string session_id = auth::new_id("ses");
-    RETURN_IF_ERROR(tx.exec("INSERT INTO sessions (org_id, id, token_hash, csrf_hash, user_id, remember_device, "
-                            "created_at, last_seen_at, idle_ms, absolute_expires_at, client_addr) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            {org, session_id, store::Blob{auth::blake2b(token)}, store::Blob{auth::blake2b(csrf)},
-                             *user_id, is_patient && remember, now, now, idle.count(), now + absolute.count(),
-                             ctx.client_addr})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO sessions (org_id, id, token_hash, csrf_hash, user_id, remember_device, "
+                "created_at, last_seen_at, idle_ms, absolute_expires_at, client_addr) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {org, session_id, store::Blob{auth::blake2b(token)}, store::Blob{auth::blake2b(csrf)}, *user_id,
+                 is_patient && remember, now, now, idle.count(), now + absolute.count(), ctx.client_addr})
+            .status());
     std::vector<Audit::Entry> e{{"login", "session", session_id, std::nullopt, "success", std::nullopt, std::nullopt}};
     RETURN_IF_ERROR(Runner::append_audit(runner_.chain(), tx, ctx, org, e, user_id, role));
     json::object body;
@@ -217,7 +228,8 @@ void AuthService::finish_login(const RequestContext& ctx, std::string username, 
     body["idle_timeout_seconds"] = idle.count() / 1000;
     body["user"] = user_json(*user, 1);
     Reply r{200, std::move(body), {}};
-    r.headers.emplace_back("Set-Cookie", cookie(token, is_patient && remember ? std::optional<Millis>(absolute) : std::nullopt));
+    r.headers.emplace_back("Set-Cookie",
+                           cookie(token, is_patient && remember ? std::optional<Millis>(absolute) : std::nullopt));
     *reply = std::move(r);
     return Status::Ok();
   };
@@ -276,9 +288,12 @@ Result<Principal> AuthService::authenticate(const std::string& token, bool via_c
   if (touch && now - row->i64(3) >= options_.touch_interval.count()) {
     runner_.store().submit(store::WriteJob{
         [session_id, now](store::Tx& tx) -> Status {
-          return tx.exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?", {now, session_id, now}).status();
+          return tx
+              .exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?", {now, session_id, now})
+              .status();
         },
-        [](const Status&) {}});
+        [](const Status&) {
+        }});
   }
   return p;
 }
@@ -293,7 +308,9 @@ bool AuthService::check_csrf(const Principal& who, std::string_view header_value
 Result<TimePoint> AuthService::session_expires_at(const std::string& session_id, TimePoint) {
   std::optional<store::Row> row;
   RETURN_IF_ERROR(runner_.store().read([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(row, tx.query_one("SELECT last_seen_at, idle_ms, absolute_expires_at, ended_at FROM sessions WHERE id = ?", {session_id}));
+    ASSIGN_OR_RETURN(
+        row, tx.query_one("SELECT last_seen_at, idle_ms, absolute_expires_at, ended_at FROM sessions WHERE id = ?",
+                          {session_id}));
     return Status::Ok();
   }));
   if (!row || !row->is_null(3)) return Status(Code::unauthenticated, "session ended");
@@ -312,13 +329,15 @@ void AuthService::end_session_async(const std::string& session_id, TimePoint now
     csrf_.erase(session_id);
   }
   std::string why = reason;
-  runner_.store().submit(store::WriteJob{
-      [session_id, now, why](store::Tx& tx) -> Status {
-        return tx.exec("UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
-                       {to_millis(now), why, session_id})
-            .status();
-      },
-      [](const Status&) {}});
+  runner_.store().submit(
+      store::WriteJob{[session_id, now, why](store::Tx& tx) -> Status {
+                        return tx
+                            .exec("UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
+                                  {to_millis(now), why, session_id})
+                            .status();
+                      },
+                      [](const Status&) {
+                      }});
 }
 
 void AuthService::logout(const RequestContext& ctx, Done done) {
@@ -329,13 +348,18 @@ void AuthService::logout(const RequestContext& ctx, Done done) {
     csrf_.erase(session_id);
   }
   std::string clear = cookie("", Millis(0));
-  runner_.write(ctx, [session_id, ctx, clear](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'logout' WHERE id = ? AND ended_at IS NULL",
-                            {to_millis(ctx.now), session_id}).status());
-    audit.record("logout", "session", session_id, std::nullopt);
-    Reply r{204, nullptr, {{"Set-Cookie", clear}}};
-    return r;
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [session_id, ctx, clear](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(
+            tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'logout' WHERE id = ? AND ended_at IS NULL",
+                    {to_millis(ctx.now), session_id})
+                .status());
+        audit.record("logout", "session", session_id, std::nullopt);
+        Reply r{204, nullptr, {{"Set-Cookie", clear}}};
+        return r;
+      },
+      std::move(done));
 }
 
 void AuthService::activate(const RequestContext& ctx, const json::object& body, Done done) {
@@ -368,8 +392,7 @@ void AuthService::activate(const RequestContext& ctx, const json::object& body, 
         }});
     return;
   }
-  if (auto why = domain::check_password(*password, user->text(1)))
-    return done(Status::Invalid({{"password", *why}}));
+  if (auto why = domain::check_password(*password, user->text(1))) return done(Status::Invalid({{"password", *why}}));
   RequestContext c = ctx;
   std::string user_id = user->text(0), org = user->text(3), patient_id = user->text(4), username = user->text(1);
   bool posted = hash_pool_.post([this, c, pw = *password, user_id, org, patient_id, username, code_hash, done]() {
@@ -378,10 +401,11 @@ void AuthService::activate(const RequestContext& ctx, const json::object& body, 
     runner_.store().submit(store::WriteJob{
         [this, c, hash, user_id, org, patient_id, username, code_hash, reply](store::Tx& tx) -> Status {
           const int64_t now = to_millis(c.now);
-          ASSIGN_OR_RETURN(int64_t n, tx.exec("UPDATE users SET password_hash = ?, invite_hash = NULL, invite_expires_at = NULL, "
-                                              "password_changed_at = ?, updated_at = ?, version = version + 1 "
-                                              "WHERE id = ? AND invite_hash = ?",
-                                              {hash, now, now, user_id, store::Blob{code_hash}}));
+          ASSIGN_OR_RETURN(int64_t n,
+                           tx.exec("UPDATE users SET password_hash = ?, invite_hash = NULL, invite_expires_at = NULL, "
+                                   "password_changed_at = ?, updated_at = ?, version = version + 1 "
+                                   "WHERE id = ? AND invite_hash = ?",
+                                   {hash, now, now, user_id, store::Blob{code_hash}}));
           std::vector<Audit::Entry> e{{"account_activate", "user", user_id, patient_id, n == 1 ? "success" : "failed",
                                        std::nullopt, std::nullopt}};
           RETURN_IF_ERROR(Runner::append_audit(runner_.chain(), tx, c, org, e, user_id, std::string("patient")));
@@ -414,7 +438,9 @@ void AuthService::me(const RequestContext& ctx, Done done) {
     if (!u->is_null(7)) me["email"] = u->text(7);
     if (!u->is_null(8)) me["phone"] = u->text(8);
     if (who.role != domain::Role::patient) {
-      ASSIGN_OR_RETURN(auto programs, tx.query("SELECT program_id FROM staff_programs WHERE user_id = ? ORDER BY program_id", {who.user_id}));
+      ASSIGN_OR_RETURN(
+          auto programs,
+          tx.query("SELECT program_id FROM staff_programs WHERE user_id = ? ORDER BY program_id", {who.user_id}));
       json::array ids;
       for (const auto& p : programs) ids.emplace_back(p.text(0));
       me["program_ids"] = std::move(ids);
@@ -433,7 +459,8 @@ void AuthService::me(const RequestContext& ctx, Done done) {
       boost::system::error_code ec;
       auto settings = json::parse(ep->text(2), ec);
       if (!ec && settings.is_object()) {
-        if (auto* cr = settings.as_object().if_contains("crisis_resources"); cr && cr->is_array()) resources = cr->as_array();
+        if (auto* cr = settings.as_object().if_contains("crisis_resources"); cr && cr->is_array())
+          resources = cr->as_array();
       }
     }
     me["crisis_resources"] = std::move(resources);
@@ -447,11 +474,14 @@ void AuthService::me(const RequestContext& ctx, Done done) {
     return done(std::move(r));
   }
   // A patient's own episode and program are patient data: read and audited in one transaction.
-  runner_.write(ctx, [build, who](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    audit.record("patient_read", "me", who.user_id, who.patient_id, "patient.self");
-    ASSIGN_OR_RETURN(auto me, build(tx));
-    return ok(std::move(me));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [build, who](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        audit.record("patient_read", "me", who.user_id, who.patient_id, "patient.self");
+        ASSIGN_OR_RETURN(auto me, build(tx));
+        return ok(std::move(me));
+      },
+      std::move(done));
 }
 
 void AuthService::patch_me(const RequestContext& ctx, const json::object& body, Done done) {
@@ -462,20 +492,26 @@ void AuthService::patch_me(const RequestContext& ctx, const json::object& body, 
   f.reject_unknown();
   if (current.has_value() != next.has_value())
     f.fail(current ? "new_password" : "current_password", "is required to change the password");
-  if (!language && !next && f.ok()) f.fail("language", "nothing to change: send language or current_password and new_password");
+  if (!language && !next && f.ok())
+    f.fail("language", "nothing to change: send language or current_password and new_password");
   if (next) {
     if (auto why = domain::check_password(*next, ctx.principal().username)) f.fail("new_password", *why);
   }
   if (!f.ok()) return done(f.status());
   const Principal who = ctx.principal();
   if (!next) {
-    runner_.write(ctx, [who, language, ctx](store::Tx& tx, Audit& audit) -> Result<Reply> {
-      RETURN_IF_ERROR(tx.exec("UPDATE users SET language = ?, updated_at = ? WHERE id = ?", {*language, to_millis(ctx.now), who.user_id}).status());
-      audit.record("user_update", "user", who.user_id, who.patient_id, std::nullopt, "language");
-      json::object b;
-      b["language"] = *language;
-      return ok(std::move(b));
-    }, std::move(done));
+    runner_.write(
+        ctx,
+        [who, language, ctx](store::Tx& tx, Audit& audit) -> Result<Reply> {
+          RETURN_IF_ERROR(tx.exec("UPDATE users SET language = ?, updated_at = ? WHERE id = ?",
+                                  {*language, to_millis(ctx.now), who.user_id})
+                              .status());
+          audit.record("user_update", "user", who.user_id, who.patient_id, std::nullopt, "language");
+          json::object b;
+          b["language"] = *language;
+          return ok(std::move(b));
+        },
+        std::move(done));
     return;
   }
   std::string stored;
@@ -489,32 +525,40 @@ void AuthService::patch_me(const RequestContext& ctx, const json::object& body, 
   bool posted = hash_pool_.post([this, c, who, stored, cur = *current, nxt = *next, language, done]() {
     if (stored.empty() || !auth::verify_password(stored, cur)) {
       const int64_t now = to_millis(c.now);
-      runner_.write(c, [this, who, now](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        RETURN_IF_ERROR(record_failure(tx, account_throttle_key(who.username), now, false));
-        audit.record("password_change", "user", who.user_id, who.patient_id);
-        audit.entries().back().outcome = "failed";
-        return Reply{0, nullptr, {}};
-      }, [done](Result<Reply> r) {
-        if (!r.ok()) return done(r.status());
-        done(Status::Invalid({{"current_password", "is not correct"}}));
-      });
+      runner_.write(
+          c,
+          [this, who, now](store::Tx& tx, Audit& audit) -> Result<Reply> {
+            RETURN_IF_ERROR(record_failure(tx, account_throttle_key(who.username), now, false));
+            audit.record("password_change", "user", who.user_id, who.patient_id);
+            audit.entries().back().outcome = "failed";
+            return Reply{0, nullptr, {}};
+          },
+          [done](Result<Reply> r) {
+            if (!r.ok()) return done(r.status());
+            done(Status::Invalid({{"current_password", "is not correct"}}));
+          });
       return;
     }
     std::string hash = hash_password(nxt);
-    runner_.write(c, [who, hash, language, c](store::Tx& tx, Audit& audit) -> Result<Reply> {
-      const int64_t now = to_millis(c.now);
-      RETURN_IF_ERROR(tx.exec("UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
-                              "language = COALESCE(?, language) WHERE id = ?",
-                              {hash, now, now, language, who.user_id}).status());
-      // Other sessions end: whoever knew the old password is signed out everywhere else.
-      RETURN_IF_ERROR(tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'password_change' WHERE user_id = ? "
-                              "AND id <> ? AND ended_at IS NULL",
-                              {now, who.user_id, who.session_id}).status());
-      audit.record("password_change", "user", who.user_id, who.patient_id);
-      json::object b;
-      b["password_changed"] = true;
-      return ok(std::move(b));
-    }, done);
+    runner_.write(
+        c,
+        [who, hash, language, c](store::Tx& tx, Audit& audit) -> Result<Reply> {
+          const int64_t now = to_millis(c.now);
+          RETURN_IF_ERROR(tx.exec("UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
+                                  "language = COALESCE(?, language) WHERE id = ?",
+                                  {hash, now, now, language, who.user_id})
+                              .status());
+          // Other sessions end: whoever knew the old password is signed out everywhere else.
+          RETURN_IF_ERROR(tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'password_change' WHERE user_id = ? "
+                                  "AND id <> ? AND ended_at IS NULL",
+                                  {now, who.user_id, who.session_id})
+                              .status());
+          audit.record("password_change", "user", who.user_id, who.patient_id);
+          json::object b;
+          b["password_changed"] = true;
+          return ok(std::move(b));
+        },
+        done);
   });
   if (!posted) done(busy());
 }

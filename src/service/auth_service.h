@@ -12,18 +12,18 @@
 namespace pomost::service {
 
 struct AuthOptions {
-  Millis staff_idle{15 * 60 * 1000};          // rules.md: staff idle 15 min
-  Millis staff_absolute{12 * 3600 * 1000};    // absolute 12 h
+  Millis staff_idle{15 * 60 * 1000};                 // rules.md: staff idle 15 min
+  Millis staff_absolute{12 * 3600 * 1000};           // absolute 12 h
   Millis patient_idle{7LL * 24 * 3600 * 1000};       // patients on a remembered device: 7 days idle
   Millis patient_absolute{30LL * 24 * 3600 * 1000};  // and 30 days absolute
-  Millis throttle_base{1000};                 // first delay after a failure; doubles each time
-  Millis throttle_max{15 * 60 * 1000};        // delays stop growing here
-  int address_failures = 50;                  // failures from one address in the window before throttling
+  Millis throttle_base{1000};                        // first delay after a failure; doubles each time
+  Millis throttle_max{15 * 60 * 1000};               // delays stop growing here
+  int address_failures = 50;                         // failures from one address in the window before throttling
   Millis address_window{15 * 60 * 1000};
-  Millis account_memory{24 * 3600 * 1000};    // an account's failure count is forgotten after this quiet time
-  Millis touch_interval{60 * 1000};           // how often last-seen is persisted (memory is exact)
+  Millis account_memory{24 * 3600 * 1000};  // an account's failure count is forgotten after this quiet time
+  Millis touch_interval{60 * 1000};         // how often last-seen is persisted (memory is exact)
   auth::HashCost hash_cost = auth::HashCost::interactive;
-  bool secure_cookies = false;                // set under TLS
+  bool secure_cookies = false;  // set under TLS
 };
 
 inline constexpr const char* kSessionCookie = "pomost_session";
@@ -47,7 +47,9 @@ class AuthService {
 
   int64_t active_sessions(TimePoint now);
   const AuthOptions& options() const { return options_; }
-  std::string hash_password(std::string_view password) const { return auth::hash_password(password, options_.hash_cost); }
+  std::string hash_password(std::string_view password) const {
+    return auth::hash_password(password, options_.hash_cost);
+  }
 
  private:
   struct Throttle {

@@ -53,7 +53,9 @@ struct Reply {
 
 using Done = std::function<void(Result<Reply>)>;
 
-inline Reply ok(json::value body, int status = 200) { return Reply{status, std::move(body), {}}; }
+inline Reply ok(json::value body, int status = 200) {
+  return Reply{status, std::move(body), {}};
+}
 
 // Audit entries gathered while a use case runs; the runner writes them into the same
 // transaction with the outcome of the whole request.

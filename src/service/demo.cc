@@ -104,9 +104,12 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
     ASSIGN_OR_RETURN(auto existing, tx.query_one("SELECT id FROM organizations LIMIT 1"));
     if (existing) return Status::ConflictWith({"state", existing->text(0)}, "The database is not empty.");
     const std::string org = auth::new_id("org"), site = auth::new_id("sit");
-    RETURN_IF_ERROR(tx.exec("INSERT INTO organizations (id, name, demo, created_at) VALUES (?, 'Pomost Demo Clinic', 1, ?)", {org, ms}));
-    RETURN_IF_ERROR(tx.exec("INSERT INTO sites (org_id, id, name, time_zone, created_at) VALUES (?, ?, 'Warszawa Mokotów', 'Europe/Warsaw', ?)",
-                            {org, site, ms}));
+    RETURN_IF_ERROR(tx.exec(
+        "INSERT INTO organizations (id, name, demo, created_at) VALUES (?, 'Pomost Demo Clinic', 1, ?)", {org, ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO sites (org_id, id, name, time_zone, created_at) VALUES (?, ?, 'Warszawa Mokotów', "
+                "'Europe/Warsaw', ?)",
+                {org, site, ms}));
     json::object settings;
     settings["crisis_resources"] = crisis_resources();
     json::object schedule;
@@ -124,73 +127,93 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
     settings["closures"] = json::array();
     const std::string s = json::serialize(settings);
     const std::array<std::string, 2> programs = {auth::new_id("prg"), auth::new_id("prg")};
-    RETURN_IF_ERROR(tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, days_per_week, "
-                            "hours_per_day, min_hours_per_week, time_zone, language, settings, created_at, updated_at) "
-                            "VALUES (?, ?, ?, 'Evening Recovery IOP', 'substance_use', 'adult', '2.1', 3, 3, 9, 'Europe/Warsaw', 'pl', ?, ?, ?)",
-                            {org, programs[0], site, s, ms, ms}));
-    RETURN_IF_ERROR(tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, days_per_week, "
-                            "hours_per_day, min_hours_per_week, time_zone, language, settings, created_at, updated_at) "
-                            "VALUES (?, ?, ?, 'Morning Mood & Anxiety IOP', 'mood_anxiety', 'adult', '2.1', 3, 3, 9, 'Europe/Warsaw', 'en', ?, ?, ?)",
-                            {org, programs[1], site, s, ms, ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, days_per_week, "
+                "hours_per_day, min_hours_per_week, time_zone, language, settings, created_at, updated_at) "
+                "VALUES (?, ?, ?, 'Evening Recovery IOP', 'substance_use', 'adult', '2.1', 3, 3, 9, 'Europe/Warsaw', "
+                "'pl', ?, ?, ?)",
+                {org, programs[0], site, s, ms, ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, days_per_week, "
+                "hours_per_day, min_hours_per_week, time_zone, language, settings, created_at, updated_at) "
+                "VALUES (?, ?, ?, 'Morning Mood & Anxiety IOP', 'mood_anxiety', 'adult', '2.1', 3, 3, 9, "
+                "'Europe/Warsaw', 'en', ?, ?, ?)",
+                {org, programs[1], site, s, ms, ms}));
     const std::array<std::string, 2> tracks = {auth::new_id("trk"), auth::new_id("trk")};
-    RETURN_IF_ERROR(tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
-                            "VALUES (?, ?, ?, 'Evening track', 'mon,wed,thu', '18:00', '21:00', ?)",
-                            {org, tracks[0], programs[0], ms}));
-    RETURN_IF_ERROR(tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
-                            "VALUES (?, ?, ?, 'Morning track', 'tue,wed,fri', '09:00', '12:00', ?)",
-                            {org, tracks[1], programs[1], ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
+                "VALUES (?, ?, ?, 'Evening track', 'mon,wed,thu', '18:00', '21:00', ?)",
+                {org, tracks[0], programs[0], ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
+                "VALUES (?, ?, ?, 'Morning track', 'tue,wed,fri', '09:00', '12:00', ?)",
+                {org, tracks[1], programs[1], ms}));
     const std::array<std::string, 2> rooms = {auth::new_id("rom"), auth::new_id("rom")};
-    RETURN_IF_ERROR(tx.exec("INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, 'Sala Wisła', 14, ?)",
-                            {org, rooms[0], site, ms}));
-    RETURN_IF_ERROR(tx.exec("INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, 'Sala Odra', 12, ?)",
-                            {org, rooms[1], site, ms}));
+    RETURN_IF_ERROR(tx.exec(
+        "INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, 'Sala Wisła', 14, ?)",
+        {org, rooms[0], site, ms}));
+    RETURN_IF_ERROR(tx.exec(
+        "INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, 'Sala Odra', 12, ?)",
+        {org, rooms[1], site, ms}));
 
     std::map<std::string, std::string> ids;  // username -> id
     for (const auto& st : kStaff) {
       const std::string id = auth::new_id("usr");
       ids[st.username] = id;
-      RETURN_IF_ERROR(tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, licensed, "
-                              "email, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              {org, id, st.username, staff_hash, st.role, st.name, st.language, st.licensed,
-                               st.email ? std::optional<std::string>(st.email) : std::nullopt, ms, ms, ms}));
+      RETURN_IF_ERROR(
+          tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, licensed, "
+                  "email, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {org, id, st.username, staff_hash, st.role, st.name, st.language, st.licensed,
+                   st.email ? std::optional<std::string>(st.email) : std::nullopt, ms, ms, ms}));
       for (int p = 0; p < 2; ++p)
         if (st.programs & (1 << p))
-          RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)", {org, id, programs[p]}));
+          RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)",
+                                  {org, id, programs[p]}));
       logins.push_back({st.username, kStaffPassword, st.role, st.name});
     }
     const std::array<std::string, 2> groups = {auth::new_id("grp"), auth::new_id("grp")};
-    RETURN_IF_ERROR(tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, "
-                            "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, 'Relapse prevention', 'relapse_prevention', ?, ?, ?, 12, ?, ?)",
-                            {org, groups[0], programs[0], tracks[0], ids["t.malinowski"], ids["a.krol"], rooms[0], ms, ms}));
-    RETURN_IF_ERROR(tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, "
-                            "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, 'CBT skills', 'skills_cbt', ?, ?, ?, 12, ?, ?)",
-                            {org, groups[1], programs[1], tracks[1], ids["l.green"], ids["s.price"], rooms[1], ms, ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, "
+                "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, 'Relapse prevention', 'relapse_prevention', ?, "
+                "?, ?, 12, ?, ?)",
+                {org, groups[0], programs[0], tracks[0], ids["t.malinowski"], ids["a.krol"], rooms[0], ms, ms}));
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, "
+                "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, 'CBT skills', 'skills_cbt', ?, ?, ?, 12, ?, ?)",
+                {org, groups[1], programs[1], tracks[1], ids["l.green"], ids["s.price"], rooms[1], ms, ms}));
 
-    const std::array<std::array<const char*, 2>, 2> therapists = {{{"m.zielinska", "j.hoffmann"}, {"s.price", "k.wolf"}}};
+    const std::array<std::array<const char*, 2>, 2> therapists = {
+        {{"m.zielinska", "j.hoffmann"}, {"s.price", "k.wolf"}}};
     const std::array<const char*, 2> psychiatrists = {"dr.bauer", "dr.reed"};
     const std::array<const char*, 2> techs = {"a.krol", "n.schulz"};
     int n = 0;
     for (const auto& p : kPatients) {
       const std::string pid = auth::new_id("pat"), eid = auth::new_id("epi");
-      RETURN_IF_ERROR(tx.exec("INSERT INTO patients (org_id, id, given_name, family_name, name_key, birth_date, sex, "
-                              "preferred_language, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              {org, pid, p.given, p.family, fold_name(p.given) + " " + fold_name(p.family), p.birth, p.sex,
-                               p.language, ids["dr.nowak"], ms, ms}));
+      RETURN_IF_ERROR(
+          tx.exec("INSERT INTO patients (org_id, id, given_name, family_name, name_key, birth_date, sex, "
+                  "preferred_language, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {org, pid, p.given, p.family, fold_name(p.given) + " " + fold_name(p.family), p.birth, p.sex,
+                   p.language, ids["dr.nowak"], ms, ms}));
       const int prog = p.program;
       const std::string admitted = format_date(today - 3 - (n * 5) % 40);
-      RETURN_IF_ERROR(tx.exec("INSERT INTO episodes (org_id, id, patient_id, program_id, status, referral_source, admitted_on, "
-                              "primary_therapist_id, psychiatrist_id, created_by, created_at, updated_at) "
-                              "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)",
-                              {org, eid, pid, programs[prog], p.referral, admitted, ids[therapists[prog][n % 2]],
-                               ids[psychiatrists[prog]], ids["dr.nowak"], ms, ms}));
-      RETURN_IF_ERROR(tx.exec("INSERT INTO episode_staff (org_id, episode_id, user_id) VALUES (?, ?, ?)", {org, eid, ids[techs[prog]]}));
+      RETURN_IF_ERROR(
+          tx.exec("INSERT INTO episodes (org_id, id, patient_id, program_id, status, referral_source, admitted_on, "
+                  "primary_therapist_id, psychiatrist_id, created_by, created_at, updated_at) "
+                  "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)",
+                  {org, eid, pid, programs[prog], p.referral, admitted, ids[therapists[prog][n % 2]],
+                   ids[psychiatrists[prog]], ids["dr.nowak"], ms, ms}));
+      RETURN_IF_ERROR(tx.exec("INSERT INTO episode_staff (org_id, episode_id, user_id) VALUES (?, ?, ?)",
+                              {org, eid, ids[techs[prog]]}));
       if (n % 12 < 10)  // most patients are in their program's group; two are still waiting for a place
-        RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)", {org, groups[prog], pid}));
+        RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",
+                                {org, groups[prog], pid}));
       if (n == 0 || n == 12 || n == 19) {
-        const std::string username = ascii_lower(fold_name(p.given)) + "." + ascii_lower(fold_name(std::string(p.family).substr(0, 1)));
-        RETURN_IF_ERROR(tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, patient_id, "
-                                "created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, 'patient', ?, ?, ?, ?, ?, ?)",
-                                {org, auth::new_id("usr"), username, patient_hash, p.given, p.language, pid, ms, ms, ms}));
+        const std::string username =
+            ascii_lower(fold_name(p.given)) + "." + ascii_lower(fold_name(std::string(p.family).substr(0, 1)));
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, patient_id, "
+                    "created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, 'patient', ?, ?, ?, ?, ?, ?)",
+                    {org, auth::new_id("usr"), username, patient_hash, p.given, p.language, pid, ms, ms, ms}));
         logins.push_back({username, kPatientPassword, "patient", std::string(p.given) + " " + p.family});
       }
       ++n;
@@ -202,14 +225,20 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
       for (int d = -1; d < 14; ++d) {
         const int64_t s0 = to_millis(local_time_to_utc(today + d, 8 * 60, "Europe/Warsaw"));
         const int64_t s1 = to_millis(local_time_to_utc(today + d + 1, 8 * 60, "Europe/Warsaw"));
-        RETURN_IF_ERROR(tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES (?, ?, ?, ?, 'clinician', ?, ?)",
-                                {org, auth::new_id("onc"), programs[p], ids[rotation[(d + 1) % 2 + 2 * p]], s0, s1}));
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES "
+                    "(?, ?, ?, ?, 'clinician', ?, ?)",
+                    {org, auth::new_id("onc"), programs[p], ids[rotation[(d + 1) % 2 + 2 * p]], s0, s1}));
       }
       const int64_t s0 = to_millis(local_time_to_utc(today - 1, 8 * 60, "Europe/Warsaw"));
-      RETURN_IF_ERROR(tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES (?, ?, ?, ?, 'psychiatrist', ?, ?)",
-                              {org, auth::new_id("onc"), programs[p], ids[psychiatrists[p]], s0, s0 + 15LL * 24 * 3600 * 1000}));
-      RETURN_IF_ERROR(tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES (?, ?, ?, ?, 'director', ?, ?)",
-                              {org, auth::new_id("onc"), programs[p], ids["dr.nowak"], s0, s0 + 15LL * 24 * 3600 * 1000}));
+      RETURN_IF_ERROR(
+          tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES (?, "
+                  "?, ?, ?, 'psychiatrist', ?, ?)",
+                  {org, auth::new_id("onc"), programs[p], ids[psychiatrists[p]], s0, s0 + 15LL * 24 * 3600 * 1000}));
+      RETURN_IF_ERROR(
+          tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) VALUES (?, "
+                  "?, ?, ?, 'director', ?, ?)",
+                  {org, auth::new_id("onc"), programs[p], ids["dr.nowak"], s0, s0 + 15LL * 24 * 3600 * 1000}));
     }
     RequestContext ctx;
     ctx.now = now;

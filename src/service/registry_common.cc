@@ -4,7 +4,9 @@
 
 namespace pomost::service::registry {
 
-std::string ts(int64_t ms) { return format_rfc3339(from_millis(ms)); }
+std::string ts(int64_t ms) {
+  return format_rfc3339(from_millis(ms));
+}
 
 json::object program_json(const store::Row& r) {
   json::object o;
@@ -59,7 +61,8 @@ Result<json::object> episode_json(store::Tx& tx, const store::Row& r) {
   json::object team;
   team["primary_therapist_id"] = opt(r.opt_text(6));
   team["psychiatrist_id"] = opt(r.opt_text(7));
-  ASSIGN_OR_RETURN(auto staff, tx.query("SELECT user_id FROM episode_staff WHERE episode_id = ? ORDER BY user_id", {r.text(0)}));
+  ASSIGN_OR_RETURN(auto staff,
+                   tx.query("SELECT user_id FROM episode_staff WHERE episode_id = ? ORDER BY user_id", {r.text(0)}));
   json::array ids;
   for (const auto& s : staff) ids.emplace_back(s.text(0));
   team["program_staff_ids"] = std::move(ids);
@@ -98,7 +101,9 @@ Result<json::object> staff_json(store::Tx& tx, const store::Row& r) {
   o["version"] = r.i64(9);
   o["created_at"] = ts(r.i64(10));
   o["updated_at"] = ts(r.i64(11));
-  ASSIGN_OR_RETURN(auto programs, tx.query("SELECT program_id FROM staff_programs WHERE user_id = ? ORDER BY program_id", {r.text(0)}));
+  ASSIGN_OR_RETURN(
+      auto programs,
+      tx.query("SELECT program_id FROM staff_programs WHERE user_id = ? ORDER BY program_id", {r.text(0)}));
   json::array ids;
   for (const auto& p : programs) ids.emplace_back(p.text(0));
   o["program_ids"] = std::move(ids);
@@ -124,13 +129,15 @@ json::object group_json(const store::Row& r) {
 
 Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::string& user_id, const StaffCheck& check,
                          const std::string& field, std::vector<FieldError>& errors) {
-  ASSIGN_OR_RETURN(auto u, tx.query_one("SELECT role, licensed, active FROM users WHERE id = ? AND org_id = ?", {user_id, org_id}));
+  ASSIGN_OR_RETURN(
+      auto u, tx.query_one("SELECT role, licensed, active FROM users WHERE id = ? AND org_id = ?", {user_id, org_id}));
   if (!u || u->text(0) == "patient" || !u->boolean(2)) {
     errors.push_back({field, "is not an active staff member"});
     return false;
   }
   const std::string role = u->text(0);
-  if (check.roles.empty() ? role == "admin" : std::find(check.roles.begin(), check.roles.end(), role) == check.roles.end()) {
+  if (check.roles.empty() ? role == "admin"
+                          : std::find(check.roles.begin(), check.roles.end(), role) == check.roles.end()) {
     std::string list;
     for (const auto& r : check.roles) list += (list.empty() ? "" : ", ") + r;
     errors.push_back({field, check.roles.empty() ? "must be a clinical staff member, not an admin"
@@ -142,7 +149,8 @@ Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::st
     return false;
   }
   if (check.program_id) {
-    ASSIGN_OR_RETURN(auto a, tx.query_one("SELECT 1 FROM staff_programs WHERE user_id = ? AND program_id = ?", {user_id, *check.program_id}));
+    ASSIGN_OR_RETURN(auto a, tx.query_one("SELECT 1 FROM staff_programs WHERE user_id = ? AND program_id = ?",
+                                          {user_id, *check.program_id}));
     if (!a) {
       errors.push_back({field, "is not assigned to this program"});
       return false;

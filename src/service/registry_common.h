@@ -36,17 +36,17 @@ std::string ts(int64_t ms);  // RFC 3339 of stored milliseconds
 // error and returns false when not.
 struct StaffCheck {
   bool must_be_licensed = false;
-  std::vector<std::string> roles;  // empty: any staff role except admin
+  std::vector<std::string> roles;         // empty: any staff role except admin
   std::optional<std::string> program_id;  // must be assigned to this program
 };
-Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::string& user_id,
-                         const StaffCheck& check, const std::string& field, std::vector<FieldError>& errors);
+Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::string& user_id, const StaffCheck& check,
+                         const std::string& field, std::vector<FieldError>& errors);
 
 }  // namespace pomost::service::registry
 
 // In callback-style use cases: answer `done` with the error and return.
-#define RETURN_IF_ERROR_DONE(expr, done)          \
-  do {                                            \
-    const auto& _st = (expr);                     \
+#define RETURN_IF_ERROR_DONE(expr, done)                    \
+  do {                                                      \
+    const auto& _st = (expr);                               \
     if (!_st.ok()) return (done)(::pomost::status_of(_st)); \
   } while (0)

@@ -117,7 +117,8 @@ void validate_settings(const json::object& body, const json::object& current, js
     // Further schedule keys belong to the monitoring work; kept as given for now.
     for (const auto& kv : *o) g.accept(kv.key());
     for (auto& e : g.errors()) errors.push_back(e);
-    json::object merged = out["measurement_schedule"].is_object() ? out["measurement_schedule"].as_object() : json::object();
+    json::object merged =
+        out["measurement_schedule"].is_object() ? out["measurement_schedule"].as_object() : json::object();
     for (const auto& kv : *o) merged[kv.key()] = kv.value();
     out["measurement_schedule"] = std::move(merged);
   }
@@ -152,7 +153,9 @@ void validate_settings(const json::object& body, const json::object& current, js
   if (auto c = f.boolean("cosignature_required", false)) out["cosignature_required"] = *c;
   if (auto* arr = f.array("webhooks", false)) {
     json::array hooks;
-    const json::array* old = current.contains("webhooks") && current.at("webhooks").is_array() ? &current.at("webhooks").as_array() : nullptr;
+    const json::array* old = current.contains("webhooks") && current.at("webhooks").is_array()
+                                 ? &current.at("webhooks").as_array()
+                                 : nullptr;
     for (size_t i = 0; i < arr->size(); ++i) {
       std::string p = "webhooks[" + std::to_string(i) + "]";
       if (!(*arr)[i].is_object()) {
@@ -164,7 +167,8 @@ void validate_settings(const json::object& body, const json::object& current, js
       auto secret = g.string("secret", false, {16, 200});
       g.accept("secret_set");
       g.reject_unknown();
-      if (url && !(url->rfind("https://", 0) == 0 || url->rfind("http://127.0.0.1", 0) == 0 || url->rfind("http://localhost", 0) == 0))
+      if (url && !(url->rfind("https://", 0) == 0 || url->rfind("http://127.0.0.1", 0) == 0 ||
+                   url->rfind("http://localhost", 0) == 0))
         g.fail("url", "must be an https:// address (plain http only to this machine)");
       if (url && !secret) {
         // Keep the stored secret of an unchanged URL; secrets are never sent back.
@@ -254,37 +258,46 @@ void RegistryService::create_program(const RequestContext& ctx, const json::obje
   if (!f.ok()) return done(f.status());
   std::string loc = level.value_or("2.1");
   double minimum = min_hours.value_or(domain::default_min_hours_per_week(loc, *population));
-  runner_.write(ctx, [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    std::string site;
-    if (site_id) {
-      ASSIGN_OR_RETURN(auto s, tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
-      if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
-      site = *site_id;
-    } else {
-      ASSIGN_OR_RETURN(auto sites, tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
-      if (sites.size() != 1) return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
-      site = sites[0].text(0);
-    }
-    const std::string id = auth::new_id("prg");
-    const int64_t now = to_millis(ctx.now);
-    RETURN_IF_ERROR(tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, "
-                            "days_per_week, hours_per_day, min_hours_per_week, time_zone, language, settings, "
-                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            {who.org_id, id, site, *name, *focus, *population, loc, *days, *hours, minimum, *tz,
-                             language.value_or("en"), json::serialize(default_settings()), now, now}));
-    audit.record("program_create", "program", id, std::nullopt, "admin.org");
-    ASSIGN_OR_RETURN(auto row, find_program(tx, who.org_id, id));
-    return ok(program_json(*row), 201);
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        std::string site;
+        if (site_id) {
+          ASSIGN_OR_RETURN(auto s,
+                           tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
+          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
+          site = *site_id;
+        } else {
+          ASSIGN_OR_RETURN(auto sites,
+                           tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
+          if (sites.size() != 1)
+            return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
+          site = sites[0].text(0);
+        }
+        const std::string id = auth::new_id("prg");
+        const int64_t now = to_millis(ctx.now);
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO programs (org_id, id, site_id, name, focus, population, level_of_care, "
+                    "days_per_week, hours_per_day, min_hours_per_week, time_zone, language, settings, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {who.org_id, id, site, *name, *focus, *population, loc, *days, *hours, minimum, *tz,
+                     language.value_or("en"), json::serialize(default_settings()), now, now}));
+        audit.record("program_create", "program", id, std::nullopt, "admin.org");
+        ASSIGN_OR_RETURN(auto row, find_program(tx, who.org_id, id));
+        return ok(program_json(*row), 201);
+      },
+      std::move(done));
 }
 
 void RegistryService::list_programs(const RequestContext& ctx, Done done) {
-  if (ctx.principal().role == domain::Role::patient) return done(Status(Code::permission_denied, "Your role may not do this."));
+  if (ctx.principal().role == domain::Role::patient)
+    return done(Status(Code::permission_denied, "Your role may not do this."));
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "program"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto rows, tx.query(std::string("SELECT ") + kProgramCols + " FROM programs WHERE org_id = ? ORDER BY name, id",
-                                         {ctx.principal().org_id}));
+    ASSIGN_OR_RETURN(
+        auto rows, tx.query(std::string("SELECT ") + kProgramCols + " FROM programs WHERE org_id = ? ORDER BY name, id",
+                            {ctx.principal().org_id}));
     json::array items;
     for (const auto& r : rows) items.push_back(program_json(r));
     json::object o;
@@ -303,66 +316,79 @@ void RegistryService::get_program(const RequestContext& ctx, const std::string& 
   }));
 }
 
-void RegistryService::patch_program(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
+void RegistryService::patch_program(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                    Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_manage, "program"), done);
-  runner_.write(ctx, [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    ASSIGN_OR_RETURN(auto row, find_program(tx, who.org_id, id));
-    if (!row) return Status::NotFound();
-    Fields f(body);
-    RETURN_IF_ERROR(check_version(f, row->i64(11), id));
-    auto name = f.string("name", false, {1, 200});
-    auto focus = f.one_of("focus", false, domain::kFocuses);
-    auto population = f.one_of("population", false, domain::kPopulations);
-    auto level = f.one_of("level_of_care", false, domain::kLevelsOfCare);
-    auto days = f.integer("days_per_week", false, 1, 7);
-    auto hours = f.number("hours_per_day", false, 0.5, 12);
-    auto min_hours = f.number("min_hours_per_week", false, 0, 60);
-    auto tz = f.time_zone("time_zone", false);
-    auto language = f.one_of("language", false, domain::kLanguages);
-    f.reject_unknown();
-    if (!f.ok()) return f.status();
-    RETURN_IF_ERROR(tx.exec("UPDATE programs SET name = COALESCE(?, name), focus = COALESCE(?, focus), "
-                            "population = COALESCE(?, population), level_of_care = COALESCE(?, level_of_care), "
-                            "days_per_week = COALESCE(?, days_per_week), hours_per_day = COALESCE(?, hours_per_day), "
-                            "min_hours_per_week = COALESCE(?, min_hours_per_week), time_zone = COALESCE(?, time_zone), "
-                            "language = COALESCE(?, language), version = version + 1, updated_at = ? WHERE id = ?",
-                            {name, focus, population, level, days, hours, min_hours, tz, language, to_millis(ctx.now), id}));
-    audit.record("program_update", "program", id, std::nullopt, "admin.org");
-    ASSIGN_OR_RETURN(auto updated, find_program(tx, who.org_id, id));
-    return ok(program_json(*updated));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        ASSIGN_OR_RETURN(auto row, find_program(tx, who.org_id, id));
+        if (!row) return Status::NotFound();
+        Fields f(body);
+        RETURN_IF_ERROR(check_version(f, row->i64(11), id));
+        auto name = f.string("name", false, {1, 200});
+        auto focus = f.one_of("focus", false, domain::kFocuses);
+        auto population = f.one_of("population", false, domain::kPopulations);
+        auto level = f.one_of("level_of_care", false, domain::kLevelsOfCare);
+        auto days = f.integer("days_per_week", false, 1, 7);
+        auto hours = f.number("hours_per_day", false, 0.5, 12);
+        auto min_hours = f.number("min_hours_per_week", false, 0, 60);
+        auto tz = f.time_zone("time_zone", false);
+        auto language = f.one_of("language", false, domain::kLanguages);
+        f.reject_unknown();
+        if (!f.ok()) return f.status();
+        RETURN_IF_ERROR(
+            tx.exec("UPDATE programs SET name = COALESCE(?, name), focus = COALESCE(?, focus), "
+                    "population = COALESCE(?, population), level_of_care = COALESCE(?, level_of_care), "
+                    "days_per_week = COALESCE(?, days_per_week), hours_per_day = COALESCE(?, hours_per_day), "
+                    "min_hours_per_week = COALESCE(?, min_hours_per_week), time_zone = COALESCE(?, time_zone), "
+                    "language = COALESCE(?, language), version = version + 1, updated_at = ? WHERE id = ?",
+                    {name, focus, population, level, days, hours, min_hours, tz, language, to_millis(ctx.now), id}));
+        audit.record("program_update", "program", id, std::nullopt, "admin.org");
+        ASSIGN_OR_RETURN(auto updated, find_program(tx, who.org_id, id));
+        return ok(program_json(*updated));
+      },
+      std::move(done));
 }
 
 void RegistryService::get_settings(const RequestContext& ctx, const std::string& id, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::settings_read, id));
-    ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT settings, settings_version FROM programs WHERE id = ?", {id}));
-    json::object s = public_settings(parse_settings(row->text(0)));
-    s["program_id"] = id;
-    s["version"] = row->i64(1);
-    return ok(std::move(s));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::settings_read, id));
+        ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT settings, settings_version FROM programs WHERE id = ?", {id}));
+        json::object s = public_settings(parse_settings(row->text(0)));
+        s["program_id"] = id;
+        s["version"] = row->i64(1);
+        return ok(std::move(s));
+      },
+      std::move(done));
 }
 
-void RegistryService::put_settings(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::settings_write, id));
-    ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT settings, settings_version FROM programs WHERE id = ?", {id}));
-    Fields vf(body);
-    RETURN_IF_ERROR(check_version(vf, row->i64(1), id));
-    json::object merged;
-    std::vector<FieldError> errors;
-    validate_settings(body, parse_settings(row->text(0)), merged, errors);
-    if (!errors.empty()) return Status::Invalid(std::move(errors));
-    RETURN_IF_ERROR(tx.exec("UPDATE programs SET settings = ?, settings_version = settings_version + 1, updated_at = ? WHERE id = ?",
-                            {json::serialize(merged), to_millis(ctx.now), id}));
-    audit.record("settings_update", "program_settings", id, std::nullopt);
-    json::object s = public_settings(merged);
-    s["program_id"] = id;
-    s["version"] = row->i64(1) + 1;
-    return ok(std::move(s));
-  }, std::move(done));
+void RegistryService::put_settings(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                   Done done) {
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::settings_write, id));
+        ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT settings, settings_version FROM programs WHERE id = ?", {id}));
+        Fields vf(body);
+        RETURN_IF_ERROR(check_version(vf, row->i64(1), id));
+        json::object merged;
+        std::vector<FieldError> errors;
+        validate_settings(body, parse_settings(row->text(0)), merged, errors);
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        RETURN_IF_ERROR(tx.exec(
+            "UPDATE programs SET settings = ?, settings_version = settings_version + 1, updated_at = ? WHERE id = ?",
+            {json::serialize(merged), to_millis(ctx.now), id}));
+        audit.record("settings_update", "program_settings", id, std::nullopt);
+        json::object s = public_settings(merged);
+        s["program_id"] = id;
+        s["version"] = row->i64(1) + 1;
+        return ok(std::move(s));
+      },
+      std::move(done));
 }
 
 namespace {
@@ -387,12 +413,14 @@ std::vector<Interval> holes(std::vector<Interval> iv, int64_t from, int64_t to) 
 }
 
 Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, TimePoint now) {
-  ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone, roster_version FROM programs WHERE id = ?", {program_id}));
+  ASSIGN_OR_RETURN(auto prog,
+                   tx.query_one("SELECT time_zone, roster_version FROM programs WHERE id = ?", {program_id}));
   const std::string tz = prog->text(0);
-  ASSIGN_OR_RETURN(auto rows, tx.query("SELECT s.staff_id, s.tier, s.starts_at, s.ends_at, u.display_name, u.email, u.phone "
-                                       "FROM on_call_shifts s JOIN users u ON u.id = s.staff_id "
-                                       "WHERE s.program_id = ? ORDER BY s.starts_at, s.tier",
-                                       {program_id}));
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.query("SELECT s.staff_id, s.tier, s.starts_at, s.ends_at, u.display_name, u.email, u.phone "
+                            "FROM on_call_shifts s JOIN users u ON u.id = s.staff_id "
+                            "WHERE s.program_id = ? ORDER BY s.starts_at, s.tier",
+                            {program_id}));
   json::array entries;
   std::map<std::string, std::vector<Interval>> by_tier;
   std::vector<Interval> any;
@@ -423,11 +451,14 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
   }
   auto nobody = holes(any, from, to);
   if (!nobody.empty())
-    warnings.emplace_back("Nobody is on call for part of the next 7 days: alerts then go to the clinical director and every licensed clinician of the program.");
+    warnings.emplace_back(
+        "Nobody is on call for part of the next 7 days: alerts then go to the clinical director and every licensed "
+        "clinician of the program.");
   if (!holes(by_tier["clinician"], from, to).empty())
     warnings.emplace_back("The clinician tier has gaps in 24-hour coverage over the next 7 days.");
   for (const auto& name : unreachable)
-    warnings.emplace_back("On-call staff member " + name + " has no e-mail or phone: alerts reach them only in the browser.");
+    warnings.emplace_back("On-call staff member " + name +
+                          " has no e-mail or phone: alerts reach them only in the browser.");
   json::object o;
   o["program_id"] = program_id;
   o["time_zone"] = tz;
@@ -441,72 +472,85 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
 }  // namespace
 
 void RegistryService::get_on_call(const RequestContext& ctx, const std::string& id, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::roster_read, id));
-    ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
-    return ok(std::move(o));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::roster_read, id));
+        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
+        return ok(std::move(o));
+      },
+      std::move(done));
 }
 
-void RegistryService::put_on_call(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::roster_write, id));
-    ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT roster_version FROM programs WHERE id = ?", {id}));
-    Fields f(body);
-    RETURN_IF_ERROR(check_version(f, prog->i64(0), id));
-    const json::array* entries = f.array("entries", true);
-    f.reject_unknown();
-    std::vector<FieldError> errors = f.errors();
-    struct Shift {
-      std::string staff, tier;
-      int64_t starts, ends;
-    };
-    std::vector<Shift> shifts;
-    if (entries) {
-      if (entries->size() > 2000) errors.push_back({"entries", "must have at most 2000 items"});
-      for (size_t i = 0; i < entries->size(); ++i) {
-        std::string p = "entries[" + std::to_string(i) + "]";
-        if (!(*entries)[i].is_object()) {
-          errors.push_back({p, "must be an object"});
-          continue;
+void RegistryService::put_on_call(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                  Done done) {
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::roster_write, id));
+        ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT roster_version FROM programs WHERE id = ?", {id}));
+        Fields f(body);
+        RETURN_IF_ERROR(check_version(f, prog->i64(0), id));
+        const json::array* entries = f.array("entries", true);
+        f.reject_unknown();
+        std::vector<FieldError> errors = f.errors();
+        struct Shift {
+          std::string staff, tier;
+          int64_t starts, ends;
+        };
+        std::vector<Shift> shifts;
+        if (entries) {
+          if (entries->size() > 2000) errors.push_back({"entries", "must have at most 2000 items"});
+          for (size_t i = 0; i < entries->size(); ++i) {
+            std::string p = "entries[" + std::to_string(i) + "]";
+            if (!(*entries)[i].is_object()) {
+              errors.push_back({p, "must be an object"});
+              continue;
+            }
+            Fields g((*entries)[i].as_object(), p);
+            auto staff = g.string("staff_id", true, {1, 64});
+            auto tier = g.one_of("tier", true, domain::kOnCallTiers);
+            auto starts = g.timestamp("starts", true);
+            auto ends = g.timestamp("ends", true);
+            g.accept("display_name");
+            g.reject_unknown();
+            if (starts && ends && *parse_rfc3339(*starts) >= *parse_rfc3339(*ends))
+              g.fail("ends", "must be after starts");
+            if (staff) {
+              // Only licensed staff of this program may be on call (rules.md).
+              std::vector<FieldError> staff_errors;
+              StaffCheck check{true, {}, id};
+              if (tier == "psychiatrist") check.roles = {"psychiatrist"};
+              if (tier == "director") check.roles = {"clinical_director"};
+              ASSIGN_OR_RETURN(bool good, check_staff(tx, who.org_id, *staff, check, g.path("staff_id"), staff_errors));
+              (void)good;
+              for (auto& e : staff_errors) g.errors().push_back(e);
+            }
+            for (auto& e : g.errors()) errors.push_back(e);
+            if (g.ok())
+              shifts.push_back({*staff, *tier, to_millis(*parse_rfc3339(*starts)), to_millis(*parse_rfc3339(*ends))});
+          }
         }
-        Fields g((*entries)[i].as_object(), p);
-        auto staff = g.string("staff_id", true, {1, 64});
-        auto tier = g.one_of("tier", true, domain::kOnCallTiers);
-        auto starts = g.timestamp("starts", true);
-        auto ends = g.timestamp("ends", true);
-        g.accept("display_name");
-        g.reject_unknown();
-        if (starts && ends && *parse_rfc3339(*starts) >= *parse_rfc3339(*ends)) g.fail("ends", "must be after starts");
-        if (staff) {
-          // Only licensed staff of this program may be on call (rules.md).
-          std::vector<FieldError> staff_errors;
-          StaffCheck check{true, {}, id};
-          if (tier == "psychiatrist") check.roles = {"psychiatrist"};
-          if (tier == "director") check.roles = {"clinical_director"};
-          ASSIGN_OR_RETURN(bool good, check_staff(tx, who.org_id, *staff, check, g.path("staff_id"), staff_errors));
-          (void)good;
-          for (auto& e : staff_errors) g.errors().push_back(e);
-        }
-        for (auto& e : g.errors()) errors.push_back(e);
-        if (g.ok()) shifts.push_back({*staff, *tier, to_millis(*parse_rfc3339(*starts)), to_millis(*parse_rfc3339(*ends))});
-      }
-    }
-    if (!errors.empty()) return Status::Invalid(std::move(errors));
-    RETURN_IF_ERROR(tx.exec("DELETE FROM on_call_shifts WHERE program_id = ?", {id}));
-    for (const auto& s : shifts)
-      RETURN_IF_ERROR(tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              {who.org_id, auth::new_id("onc"), id, s.staff, s.tier, s.starts, s.ends}));
-    RETURN_IF_ERROR(tx.exec("UPDATE programs SET roster_version = roster_version + 1, updated_at = ? WHERE id = ?", {to_millis(ctx.now), id}));
-    audit.record("roster_update", "on_call_roster", id, std::nullopt, std::nullopt, std::to_string(shifts.size()) + " shifts");
-    ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
-    return ok(std::move(o));
-  }, std::move(done));
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        RETURN_IF_ERROR(tx.exec("DELETE FROM on_call_shifts WHERE program_id = ?", {id}));
+        for (const auto& s : shifts)
+          RETURN_IF_ERROR(
+              tx.exec("INSERT INTO on_call_shifts (org_id, id, program_id, staff_id, tier, starts_at, ends_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      {who.org_id, auth::new_id("onc"), id, s.staff, s.tier, s.starts, s.ends}));
+        RETURN_IF_ERROR(tx.exec("UPDATE programs SET roster_version = roster_version + 1, updated_at = ? WHERE id = ?",
+                                {to_millis(ctx.now), id}));
+        audit.record("roster_update", "on_call_roster", id, std::nullopt, std::nullopt,
+                     std::to_string(shifts.size()) + " shifts");
+        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
+        return ok(std::move(o));
+      },
+      std::move(done));
 }
 
-void RegistryService::create_track(const RequestContext& ctx, const std::string& program_id, const json::object& body, Done done) {
+void RegistryService::create_track(const RequestContext& ctx, const std::string& program_id, const json::object& body,
+                                   Done done) {
   Fields f(body);
   auto name = f.string("name", true, {1, 200});
   auto weekdays = f.string_list("weekdays", true, 7);
@@ -518,7 +562,8 @@ void RegistryService::create_track(const RequestContext& ctx, const std::string&
     for (size_t i = 0; i < weekdays->size(); ++i) {
       const auto& d = (*weekdays)[i];
       if (std::find(domain::kWeekdays.begin(), domain::kWeekdays.end(), d) == domain::kWeekdays.end())
-        f.errors().push_back({"weekdays[" + std::to_string(i) + "]", "must be one of mon, tue, wed, thu, fri, sat, sun"});
+        f.errors().push_back(
+            {"weekdays[" + std::to_string(i) + "]", "must be one of mon, tue, wed, thu, fri, sat, sun"});
       else if (!seen.insert(d).second)
         f.errors().push_back({"weekdays[" + std::to_string(i) + "]", "is listed twice"});
     }
@@ -528,37 +573,46 @@ void RegistryService::create_track(const RequestContext& ctx, const std::string&
   if (end && !valid_hhmm(*end)) f.fail("end", "must be a time HH:MM");
   if (start && end && valid_hhmm(*start) && valid_hhmm(*end) && *end <= *start) f.fail("end", "must be after start");
   if (!f.ok()) return done(f.status());
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::tracks_manage, program_id));
-    // Store weekdays in calendar order so equal tracks compare equal.
-    std::string days;
-    for (auto d : domain::kWeekdays)
-      if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end()) days += (days.empty() ? "" : ",") + std::string(d);
-    const std::string id = auth::new_id("trk");
-    RETURN_IF_ERROR(tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            {ctx.principal().org_id, id, program_id, *name, days, *start, *end, to_millis(ctx.now)}));
-    audit.record("track_create", "track", id, std::nullopt);
-    json::object o;
-    o["id"] = id;
-    o["program_id"] = program_id;
-    o["name"] = *name;
-    json::array wd;
-    for (auto d : domain::kWeekdays)
-      if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end()) wd.emplace_back(d);
-    o["weekdays"] = std::move(wd);
-    o["start"] = *start;
-    o["end"] = *end;
-    return ok(std::move(o), 201);
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::tracks_manage, program_id));
+        // Store weekdays in calendar order so equal tracks compare equal.
+        std::string days;
+        for (auto d : domain::kWeekdays)
+          if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end())
+            days += (days.empty() ? "" : ",") + std::string(d);
+        const std::string id = auth::new_id("trk");
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    {ctx.principal().org_id, id, program_id, *name, days, *start, *end, to_millis(ctx.now)}));
+        audit.record("track_create", "track", id, std::nullopt);
+        json::object o;
+        o["id"] = id;
+        o["program_id"] = program_id;
+        o["name"] = *name;
+        json::array wd;
+        for (auto d : domain::kWeekdays)
+          if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end()) wd.emplace_back(d);
+        o["weekdays"] = std::move(wd);
+        o["start"] = *start;
+        o["end"] = *end;
+        return ok(std::move(o), 201);
+      },
+      std::move(done));
 }
 
 void RegistryService::list_tracks(const RequestContext& ctx, const std::string& program_id, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "track"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?", {program_id, ctx.principal().org_id}));
+    ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?",
+                                             {program_id, ctx.principal().org_id}));
     if (!prog) return Status::NotFound();
-    ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, name, weekdays, start_time, end_time FROM tracks WHERE program_id = ? ORDER BY name, id", {program_id}));
+    ASSIGN_OR_RETURN(
+        auto rows,
+        tx.query("SELECT id, name, weekdays, start_time, end_time FROM tracks WHERE program_id = ? ORDER BY name, id",
+                 {program_id}));
     json::array items;
     for (const auto& r : rows) {
       json::object o;

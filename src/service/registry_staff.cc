@@ -20,15 +20,18 @@ namespace {
 bool valid_username(std::string_view u) {
   if (u.size() < 3 || u.size() > 64) return false;
   for (char c : u)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@')) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@'))
+      return false;
   return true;
 }
 
 Result<std::optional<store::Row>> find_staff(store::Tx& tx, const std::string& org, const std::string& id) {
-  return tx.query_one(std::string("SELECT ") + kStaffCols + " FROM users WHERE id = ? AND org_id = ? AND role <> 'patient'", {id, org});
+  return tx.query_one(
+      std::string("SELECT ") + kStaffCols + " FROM users WHERE id = ? AND org_id = ? AND role <> 'patient'", {id, org});
 }
 
-Status check_programs(store::Tx& tx, const std::string& org, const std::vector<std::string>& ids, std::vector<FieldError>& errors) {
+Status check_programs(store::Tx& tx, const std::string& org, const std::vector<std::string>& ids,
+                      std::vector<FieldError>& errors) {
   for (size_t i = 0; i < ids.size(); ++i) {
     ASSIGN_OR_RETURN(auto p, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?", {ids[i], org}));
     if (!p) errors.push_back({"program_ids[" + std::to_string(i) + "]", "is not a program of this organization"});
@@ -57,33 +60,38 @@ void RegistryService::create_staff(const RequestContext& ctx, const json::object
     if (auto why = domain::check_password(*password, uname)) f.fail("password", *why);
   if (!f.ok()) return done(f.status());
   RequestContext c = ctx;
-  bool posted = hash_pool_.post([this, c, uname, pw = *password, display_name, role, licensed, language, program_ids,
-                                 email, phone, done]() {
-    std::string hash = auth_.hash_password(pw);
-    runner_.write(c, [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
-      const Principal& who = c.principal();
-      std::vector<FieldError> errors;
-      ASSIGN_OR_RETURN(auto taken, tx.query_one("SELECT 1 FROM users WHERE username = ?", {uname}));
-      if (taken) errors.push_back({"username", "is already taken"});
-      std::vector<std::string> programs = program_ids.value_or(std::vector<std::string>{});
-      RETURN_IF_ERROR(check_programs(tx, who.org_id, programs, errors));
-      if (!errors.empty()) return Status::Invalid(std::move(errors));
-      const std::string id = auth::new_id("usr");
-      const int64_t now = to_millis(c.now);
-      RETURN_IF_ERROR(tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, "
-                              "licensed, email, phone, created_at, updated_at, password_changed_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              {who.org_id, id, uname, hash, *role, *display_name, language.value_or("en"),
-                               licensed.value_or(false), email, phone, now, now, now}));
-      std::set<std::string> unique(programs.begin(), programs.end());
-      for (const auto& p : unique)
-        RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)", {who.org_id, id, p}));
-      audit.record("staff_create", "staff", id, std::nullopt, "admin.org", "role=" + *role);
-      ASSIGN_OR_RETURN(auto row, find_staff(tx, who.org_id, id));
-      ASSIGN_OR_RETURN(auto o, staff_json(tx, *row));
-      return ok(std::move(o), 201);
-    }, done);
-  });
+  bool posted = hash_pool_.post(
+      [this, c, uname, pw = *password, display_name, role, licensed, language, program_ids, email, phone, done]() {
+        std::string hash = auth_.hash_password(pw);
+        runner_.write(
+            c,
+            [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+              const Principal& who = c.principal();
+              std::vector<FieldError> errors;
+              ASSIGN_OR_RETURN(auto taken, tx.query_one("SELECT 1 FROM users WHERE username = ?", {uname}));
+              if (taken) errors.push_back({"username", "is already taken"});
+              std::vector<std::string> programs = program_ids.value_or(std::vector<std::string>{});
+              RETURN_IF_ERROR(check_programs(tx, who.org_id, programs, errors));
+              if (!errors.empty()) return Status::Invalid(std::move(errors));
+              const std::string id = auth::new_id("usr");
+              const int64_t now = to_millis(c.now);
+              RETURN_IF_ERROR(
+                  tx.exec("INSERT INTO users (org_id, id, username, password_hash, role, display_name, language, "
+                          "licensed, email, phone, created_at, updated_at, password_changed_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          {who.org_id, id, uname, hash, *role, *display_name, language.value_or("en"),
+                           licensed.value_or(false), email, phone, now, now, now}));
+              std::set<std::string> unique(programs.begin(), programs.end());
+              for (const auto& p : unique)
+                RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)",
+                                        {who.org_id, id, p}));
+              audit.record("staff_create", "staff", id, std::nullopt, "admin.org", "role=" + *role);
+              ASSIGN_OR_RETURN(auto row, find_staff(tx, who.org_id, id));
+              ASSIGN_OR_RETURN(auto o, staff_json(tx, *row));
+              return ok(std::move(o), 201);
+            },
+            done);
+      });
   if (!posted) done(Status(Code::unavailable, "The server is busy; try again in a moment."));
 }
 
@@ -94,10 +102,12 @@ void RegistryService::list_staff(const RequestContext& ctx, const Query& q, Done
   auto program = q.get("program_id");
   auto role = q.get("role");
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto rows, tx.query(std::string("SELECT ") + kStaffCols + " FROM users u WHERE org_id = ? AND role <> 'patient' "
-                                         "AND id > ? AND (? IS NULL OR role = ?) AND (? IS NULL OR EXISTS (SELECT 1 FROM "
-                                         "staff_programs sp WHERE sp.user_id = u.id AND sp.program_id = ?)) ORDER BY id LIMIT ?",
-                                         {ctx.principal().org_id, page->after, role, role, program, program, page->limit}));
+    ASSIGN_OR_RETURN(
+        auto rows, tx.query(std::string("SELECT ") + kStaffCols +
+                                " FROM users u WHERE org_id = ? AND role <> 'patient' "
+                                "AND id > ? AND (? IS NULL OR role = ?) AND (? IS NULL OR EXISTS (SELECT 1 FROM "
+                                "staff_programs sp WHERE sp.user_id = u.id AND sp.program_id = ?)) ORDER BY id LIMIT ?",
+                            {ctx.principal().org_id, page->after, role, role, program, program, page->limit}));
     json::array items;
     std::string last;
     for (const auto& r : rows) {
@@ -120,7 +130,8 @@ void RegistryService::get_staff(const RequestContext& ctx, const std::string& id
   }));
 }
 
-void RegistryService::patch_staff(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
+void RegistryService::patch_staff(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                  Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::staff_manage, "staff"), done);
   std::optional<std::string> new_hash;
   if (auto it = body.find("password"); it != body.end() && it->value().is_string()) {
@@ -129,57 +140,64 @@ void RegistryService::patch_staff(const RequestContext& ctx, const std::string& 
   }
   RequestContext c = ctx;
   auto run = [this, c, id, body, done](std::optional<std::string> hash) {
-    runner_.write(c, [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
-      const Principal& who = c.principal();
-      ASSIGN_OR_RETURN(auto row, find_staff(tx, who.org_id, id));
-      if (!row) return Status::NotFound();
-      Fields f(body);
-      RETURN_IF_ERROR(check_version(f, row->i64(9), id));
-      auto display_name = f.string("display_name", false, {1, 200});
-      auto role = f.one_of("role", false, domain::kStaffRoles);
-      auto licensed = f.boolean("licensed", false);
-      auto language = f.one_of("language", false, domain::kLanguages);
-      auto program_ids = f.string_list("program_ids", false, 100);
-      auto email = f.email("email", false);
-      auto phone = f.phone("phone", false);
-      auto active = f.boolean("active", false);
-      f.accept("password");
-      f.reject_unknown();
-      if (id == who.user_id && ((active && !*active) || (role && *role != "admin")))
-        f.fail(active ? "active" : "role", "you cannot remove your own administrator access");
-      std::vector<FieldError> errors = f.errors();
-      if (program_ids) RETURN_IF_ERROR(check_programs(tx, who.org_id, *program_ids, errors));
-      if (!errors.empty()) return Status::Invalid(std::move(errors));
-      const int64_t now = to_millis(c.now);
-      // Explicit nulls clear optional contact fields.
-      bool clear_email = f.is_null("email"), clear_phone = f.is_null("phone");
-      RETURN_IF_ERROR(tx.exec("UPDATE users SET display_name = COALESCE(?, display_name), role = COALESCE(?, role), "
-                              "licensed = COALESCE(?, licensed), language = COALESCE(?, language), "
-                              "email = CASE WHEN ? THEN NULL ELSE COALESCE(?, email) END, "
-                              "phone = CASE WHEN ? THEN NULL ELSE COALESCE(?, phone) END, "
-                              "active = COALESCE(?, active), password_hash = COALESCE(?, password_hash), "
-                              "password_changed_at = CASE WHEN ? IS NULL THEN password_changed_at ELSE ? END, "
-                              "version = version + 1, updated_at = ? WHERE id = ?",
-                              {display_name, role, licensed, language, clear_email, email, clear_phone, phone, active,
-                               hash, hash, now, now, id}));
-      if (program_ids) {
-        RETURN_IF_ERROR(tx.exec("DELETE FROM staff_programs WHERE user_id = ?", {id}));
-        std::set<std::string> unique(program_ids->begin(), program_ids->end());
-        for (const auto& p : unique)
-          RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)", {who.org_id, id, p}));
-      }
-      // A deactivated account, a new role or a reset password ends the member's sessions.
-      if ((active && !*active) || role || hash)
-        RETURN_IF_ERROR(tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'account_changed' WHERE user_id = ? AND ended_at IS NULL",
-                                {now, id}));
-      std::string what;
-      for (const auto& kv : body)
-        if (kv.key() != "version") what += (what.empty() ? "" : ",") + std::string(kv.key());
-      audit.record("staff_update", "staff", id, std::nullopt, "admin.org", what);
-      ASSIGN_OR_RETURN(auto updated, find_staff(tx, who.org_id, id));
-      ASSIGN_OR_RETURN(auto o, staff_json(tx, *updated));
-      return ok(std::move(o));
-    }, done);
+    runner_.write(
+        c,
+        [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+          const Principal& who = c.principal();
+          ASSIGN_OR_RETURN(auto row, find_staff(tx, who.org_id, id));
+          if (!row) return Status::NotFound();
+          Fields f(body);
+          RETURN_IF_ERROR(check_version(f, row->i64(9), id));
+          auto display_name = f.string("display_name", false, {1, 200});
+          auto role = f.one_of("role", false, domain::kStaffRoles);
+          auto licensed = f.boolean("licensed", false);
+          auto language = f.one_of("language", false, domain::kLanguages);
+          auto program_ids = f.string_list("program_ids", false, 100);
+          auto email = f.email("email", false);
+          auto phone = f.phone("phone", false);
+          auto active = f.boolean("active", false);
+          f.accept("password");
+          f.reject_unknown();
+          if (id == who.user_id && ((active && !*active) || (role && *role != "admin")))
+            f.fail(active ? "active" : "role", "you cannot remove your own administrator access");
+          std::vector<FieldError> errors = f.errors();
+          if (program_ids) RETURN_IF_ERROR(check_programs(tx, who.org_id, *program_ids, errors));
+          if (!errors.empty()) return Status::Invalid(std::move(errors));
+          const int64_t now = to_millis(c.now);
+          // Explicit nulls clear optional contact fields.
+          bool clear_email = f.is_null("email"), clear_phone = f.is_null("phone");
+          RETURN_IF_ERROR(
+              tx.exec("UPDATE users SET display_name = COALESCE(?, display_name), role = COALESCE(?, role), "
+                      "licensed = COALESCE(?, licensed), language = COALESCE(?, language), "
+                      "email = CASE WHEN ? THEN NULL ELSE COALESCE(?, email) END, "
+                      "phone = CASE WHEN ? THEN NULL ELSE COALESCE(?, phone) END, "
+                      "active = COALESCE(?, active), password_hash = COALESCE(?, password_hash), "
+                      "password_changed_at = CASE WHEN ? IS NULL THEN password_changed_at ELSE ? END, "
+                      "version = version + 1, updated_at = ? WHERE id = ?",
+                      {display_name, role, licensed, language, clear_email, email, clear_phone, phone, active, hash,
+                       hash, now, now, id}));
+          if (program_ids) {
+            RETURN_IF_ERROR(tx.exec("DELETE FROM staff_programs WHERE user_id = ?", {id}));
+            std::set<std::string> unique(program_ids->begin(), program_ids->end());
+            for (const auto& p : unique)
+              RETURN_IF_ERROR(tx.exec("INSERT INTO staff_programs (org_id, user_id, program_id) VALUES (?, ?, ?)",
+                                      {who.org_id, id, p}));
+          }
+          // A deactivated account, a new role or a reset password ends the member's sessions.
+          if ((active && !*active) || role || hash)
+            RETURN_IF_ERROR(
+                tx.exec("UPDATE sessions SET ended_at = ?, end_reason = 'account_changed' WHERE user_id = ? AND "
+                        "ended_at IS NULL",
+                        {now, id}));
+          std::string what;
+          for (const auto& kv : body)
+            if (kv.key() != "version") what += (what.empty() ? "" : ",") + std::string(kv.key());
+          audit.record("staff_update", "staff", id, std::nullopt, "admin.org", what);
+          ASSIGN_OR_RETURN(auto updated, find_staff(tx, who.org_id, id));
+          ASSIGN_OR_RETURN(auto o, staff_json(tx, *updated));
+          return ok(std::move(o));
+        },
+        done);
   };
   if (auto it = body.find("password"); it != body.end() && it->value().is_string()) {
     std::string pw(it->value().as_string());
@@ -200,35 +218,44 @@ void RegistryService::create_room(const RequestContext& ctx, const json::object&
   auto capacity = f.integer("capacity", true, 1, 500);
   f.reject_unknown();
   if (!f.ok()) return done(f.status());
-  runner_.write(ctx, [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    std::string site;
-    if (site_id) {
-      ASSIGN_OR_RETURN(auto s, tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
-      if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
-      site = *site_id;
-    } else {
-      ASSIGN_OR_RETURN(auto sites, tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
-      if (sites.size() != 1) return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
-      site = sites[0].text(0);
-    }
-    const std::string id = auth::new_id("rom");
-    RETURN_IF_ERROR(tx.exec("INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                            {who.org_id, id, site, *name, *capacity, to_millis(ctx.now)}));
-    audit.record("room_create", "room", id, std::nullopt);
-    json::object o;
-    o["id"] = id;
-    o["site_id"] = site;
-    o["name"] = *name;
-    o["capacity"] = *capacity;
-    return ok(std::move(o), 201);
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        std::string site;
+        if (site_id) {
+          ASSIGN_OR_RETURN(auto s,
+                           tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
+          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
+          site = *site_id;
+        } else {
+          ASSIGN_OR_RETURN(auto sites,
+                           tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
+          if (sites.size() != 1)
+            return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
+          site = sites[0].text(0);
+        }
+        const std::string id = auth::new_id("rom");
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    {who.org_id, id, site, *name, *capacity, to_millis(ctx.now)}));
+        audit.record("room_create", "room", id, std::nullopt);
+        json::object o;
+        o["id"] = id;
+        o["site_id"] = site;
+        o["name"] = *name;
+        o["capacity"] = *capacity;
+        return ok(std::move(o), 201);
+      },
+      std::move(done));
 }
 
 void RegistryService::list_rooms(const RequestContext& ctx, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "room"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, site_id, name, capacity FROM rooms WHERE org_id = ? ORDER BY name, id", {ctx.principal().org_id}));
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.query("SELECT id, site_id, name, capacity FROM rooms WHERE org_id = ? ORDER BY name, id",
+                              {ctx.principal().org_id}));
     json::array items;
     for (const auto& r : rows) {
       json::object o;
@@ -289,12 +316,14 @@ static Status check_members(const Access& access, store::Tx& tx, const RequestCo
       errors.push_back({p, "is not a patient you can see"});
       continue;
     }
-    ASSIGN_OR_RETURN(auto ep, tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? AND program_id = ? AND status = 'active'",
-                                           {members[i], program_id}));
+    ASSIGN_OR_RETURN(
+        auto ep, tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? AND program_id = ? AND status = 'active'",
+                              {members[i], program_id}));
     if (!ep) errors.push_back({p, "has no active episode in this group's program"});
   }
   if (static_cast<int64_t>(members.size()) > capacity)
-    errors.push_back({"member_ids", "has " + std::to_string(members.size()) + " members; the capacity is " + std::to_string(capacity)});
+    errors.push_back({"member_ids", "has " + std::to_string(members.size()) + " members; the capacity is " +
+                                        std::to_string(capacity)});
   return {};
 }
 
@@ -303,158 +332,188 @@ void RegistryService::create_group(const RequestContext& ctx, const json::object
   GroupInput g = read_group(f, true);
   f.reject_unknown();
   if (!f.ok()) return done(f.status());
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    ASSIGN_OR_RETURN(auto track, tx.query_one("SELECT program_id FROM tracks WHERE id = ? AND org_id = ?", {*g.track_id, who.org_id}));
-    if (!track) return Status::Invalid({{"track_id", "is not a track of this organization"}});
-    const std::string program_id = track->text(0);
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_manage, program_id));
-    std::vector<FieldError> errors;
-    ASSIGN_OR_RETURN(bool l, check_staff(tx, who.org_id, *g.leader_id, {}, "leader_id", errors));
-    (void)l;
-    if (g.co_leader_id) {
-      ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
-      (void)cl;
-      if (*g.co_leader_id == *g.leader_id) errors.push_back({"co_leader_id", "must differ from leader_id"});
-    }
-    if (g.room_id) {
-      ASSIGN_OR_RETURN(auto room, tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
-      if (!room) errors.push_back({"room_id", "is not a room of this organization"});
-    }
-    const int64_t capacity = g.capacity.value_or(domain::kDefaultGroupCapacity);
-    const std::string id = auth::new_id("grp");
-    std::vector<std::string> members = g.member_ids.value_or(std::vector<std::string>{});
-    RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, members, program_id, capacity, id, errors));
-    if (!errors.empty()) return Status::Invalid(std::move(errors));
-    const int64_t now = to_millis(ctx.now);
-    RETURN_IF_ERROR(tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, "
-                            "room_id, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            {who.org_id, id, program_id, *g.track_id, *g.name, *g.kind, *g.leader_id, g.co_leader_id,
-                             g.room_id, capacity, now, now}));
-    for (const auto& m : members) {
-      RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)", {who.org_id, id, m}));
-      audit.record("group_member_add", "group", id, m);
-    }
-    audit.record("group_create", "group", id, std::nullopt);
-    ASSIGN_OR_RETURN(auto row, tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
-    json::object o = group_json(*row);
-    json::array ids;
-    for (const auto& m : members) ids.emplace_back(m);
-    o["member_ids"] = std::move(ids);
-    return ok(std::move(o), 201);
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        ASSIGN_OR_RETURN(auto track, tx.query_one("SELECT program_id FROM tracks WHERE id = ? AND org_id = ?",
+                                                  {*g.track_id, who.org_id}));
+        if (!track) return Status::Invalid({{"track_id", "is not a track of this organization"}});
+        const std::string program_id = track->text(0);
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_manage, program_id));
+        std::vector<FieldError> errors;
+        ASSIGN_OR_RETURN(bool l, check_staff(tx, who.org_id, *g.leader_id, {}, "leader_id", errors));
+        (void)l;
+        if (g.co_leader_id) {
+          ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
+          (void)cl;
+          if (*g.co_leader_id == *g.leader_id) errors.push_back({"co_leader_id", "must differ from leader_id"});
+        }
+        if (g.room_id) {
+          ASSIGN_OR_RETURN(auto room,
+                           tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
+          if (!room) errors.push_back({"room_id", "is not a room of this organization"});
+        }
+        const int64_t capacity = g.capacity.value_or(domain::kDefaultGroupCapacity);
+        const std::string id = auth::new_id("grp");
+        std::vector<std::string> members = g.member_ids.value_or(std::vector<std::string>{});
+        RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, members, program_id, capacity, id, errors));
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        const int64_t now = to_millis(ctx.now);
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, "
+                    "room_id, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {who.org_id, id, program_id, *g.track_id, *g.name, *g.kind, *g.leader_id, g.co_leader_id, g.room_id,
+                     capacity, now, now}));
+        for (const auto& m : members) {
+          RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",
+                                  {who.org_id, id, m}));
+          audit.record("group_member_add", "group", id, m);
+        }
+        audit.record("group_create", "group", id, std::nullopt);
+        ASSIGN_OR_RETURN(auto row,
+                         tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
+        json::object o = group_json(*row);
+        json::array ids;
+        for (const auto& m : members) ids.emplace_back(m);
+        o["member_ids"] = std::move(ids);
+        return ok(std::move(o), 201);
+      },
+      std::move(done));
 }
 
 void RegistryService::list_groups(const RequestContext& ctx, const Query& q, Done done) {
   auto program = q.get("program_id");
   if (!program) return done(Status(Code::bad_request, "`program_id` is required."));
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_read, *program));
-    ASSIGN_OR_RETURN(auto rows, tx.query(std::string("SELECT ") + kGroupCols + " FROM groups WHERE program_id = ? ORDER BY name, id", {*program}));
-    json::array items;
-    for (const auto& r : rows) {
-      json::object o = group_json(r);
-      ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {r.text(0)}));
-      o["member_count"] = n->i64(0);
-      items.push_back(std::move(o));
-    }
-    json::object o;
-    o["items"] = std::move(items);
-    o["next_cursor"] = nullptr;
-    return ok(std::move(o));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_read, *program));
+        ASSIGN_OR_RETURN(auto rows, tx.query(std::string("SELECT ") + kGroupCols +
+                                                 " FROM groups WHERE program_id = ? ORDER BY name, id",
+                                             {*program}));
+        json::array items;
+        for (const auto& r : rows) {
+          json::object o = group_json(r);
+          ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {r.text(0)}));
+          o["member_count"] = n->i64(0);
+          items.push_back(std::move(o));
+        }
+        json::object o;
+        o["items"] = std::move(items);
+        o["next_cursor"] = nullptr;
+        return ok(std::move(o));
+      },
+      std::move(done));
 }
 
 void RegistryService::get_group(const RequestContext& ctx, const std::string& id, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto row, tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ? AND org_id = ?",
-                                            {id, ctx.principal().org_id}));
-    if (!row) return Status::NotFound();
-    const bool leads = row->text(5) == ctx.principal().user_id || row->opt_text(6) == ctx.principal().user_id;
-    if (!leads) RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_read, row->text(1)));
-    json::object o = group_json(*row);
-    ASSIGN_OR_RETURN(auto members, tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
-    json::array ids;
-    for (const auto& m : members) {
-      // Members are listed only to those who may see each of them.
-      ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::patient_read, m.text(0)));
-      if (!may) continue;
-      audit.record("group_member_read", "group", id, m.text(0));
-      ids.emplace_back(m.text(0));
-    }
-    o["member_ids"] = std::move(ids);
-    o["member_count"] = static_cast<int64_t>(members.size());
-    return ok(std::move(o));
-  }, std::move(done));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        ASSIGN_OR_RETURN(auto row,
+                         tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ? AND org_id = ?",
+                                      {id, ctx.principal().org_id}));
+        if (!row) return Status::NotFound();
+        const bool leads = row->text(5) == ctx.principal().user_id || row->opt_text(6) == ctx.principal().user_id;
+        if (!leads) RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_read, row->text(1)));
+        json::object o = group_json(*row);
+        ASSIGN_OR_RETURN(auto members,
+                         tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
+        json::array ids;
+        for (const auto& m : members) {
+          // Members are listed only to those who may see each of them.
+          ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::patient_read, m.text(0)));
+          if (!may) continue;
+          audit.record("group_member_read", "group", id, m.text(0));
+          ids.emplace_back(m.text(0));
+        }
+        o["member_ids"] = std::move(ids);
+        o["member_count"] = static_cast<int64_t>(members.size());
+        return ok(std::move(o));
+      },
+      std::move(done));
 }
 
-void RegistryService::patch_group(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
-  runner_.write(ctx, [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-    const Principal& who = ctx.principal();
-    ASSIGN_OR_RETURN(auto row, tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ? AND org_id = ?", {id, who.org_id}));
-    if (!row) return Status::NotFound();
-    const std::string program_id = row->text(1);
-    RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_manage, program_id));
-    Fields f(body);
-    RETURN_IF_ERROR(check_version(f, row->i64(9), id));
-    GroupInput g = read_group(f, false);
-    f.reject_unknown();
-    std::vector<FieldError> errors = f.errors();
-    if (g.track_id) {
-      ASSIGN_OR_RETURN(auto t, tx.query_one("SELECT 1 FROM tracks WHERE id = ? AND program_id = ?", {*g.track_id, program_id}));
-      if (!t) errors.push_back({"track_id", "is not a track of this group's program"});
-    }
-    if (g.leader_id) {
-      ASSIGN_OR_RETURN(bool l, check_staff(tx, who.org_id, *g.leader_id, {}, "leader_id", errors));
-      (void)l;
-    }
-    if (g.co_leader_id) {
-      ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
-      (void)cl;
-    }
-    if (g.room_id) {
-      ASSIGN_OR_RETURN(auto room, tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
-      if (!room) errors.push_back({"room_id", "is not a room of this organization"});
-    }
-    const int64_t capacity = g.capacity.value_or(row->i64(8));
-    if (g.member_ids) {
-      RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, *g.member_ids, program_id, capacity, id, errors));
-    } else {
-      ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
-      if (n->i64(0) > capacity) errors.push_back({"capacity", "is below the current number of members"});
-    }
-    if (!errors.empty()) return Status::Invalid(std::move(errors));
-    RETURN_IF_ERROR(tx.exec("UPDATE groups SET track_id = COALESCE(?, track_id), name = COALESCE(?, name), kind = COALESCE(?, kind), "
-                            "leader_id = COALESCE(?, leader_id), "
-                            "co_leader_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, co_leader_id) END, "
-                            "room_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, room_id) END, capacity = ?, "
-                            "version = version + 1, updated_at = ? WHERE id = ?",
-                            {g.track_id, g.name, g.kind, g.leader_id, g.clear_co_leader, g.co_leader_id, g.clear_room,
-                             g.room_id, capacity, to_millis(ctx.now), id}));
-    if (g.member_ids) {
-      ASSIGN_OR_RETURN(auto old, tx.query("SELECT patient_id FROM group_members WHERE group_id = ?", {id}));
-      std::set<std::string> next(g.member_ids->begin(), g.member_ids->end()), before;
-      for (const auto& o : old) before.insert(o.text(0));
-      for (const auto& p : before)
-        if (!next.count(p)) {
-          RETURN_IF_ERROR(tx.exec("DELETE FROM group_members WHERE group_id = ? AND patient_id = ?", {id, p}));
-          audit.record("group_member_remove", "group", id, p);
+void RegistryService::patch_group(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                  Done done) {
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const Principal& who = ctx.principal();
+        ASSIGN_OR_RETURN(auto row,
+                         tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ? AND org_id = ?",
+                                      {id, who.org_id}));
+        if (!row) return Status::NotFound();
+        const std::string program_id = row->text(1);
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_manage, program_id));
+        Fields f(body);
+        RETURN_IF_ERROR(check_version(f, row->i64(9), id));
+        GroupInput g = read_group(f, false);
+        f.reject_unknown();
+        std::vector<FieldError> errors = f.errors();
+        if (g.track_id) {
+          ASSIGN_OR_RETURN(
+              auto t, tx.query_one("SELECT 1 FROM tracks WHERE id = ? AND program_id = ?", {*g.track_id, program_id}));
+          if (!t) errors.push_back({"track_id", "is not a track of this group's program"});
         }
-      for (const auto& p : next)
-        if (!before.count(p)) {
-          RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)", {who.org_id, id, p}));
-          audit.record("group_member_add", "group", id, p);
+        if (g.leader_id) {
+          ASSIGN_OR_RETURN(bool l, check_staff(tx, who.org_id, *g.leader_id, {}, "leader_id", errors));
+          (void)l;
         }
-    }
-    audit.record("group_update", "group", id, std::nullopt);
-    ASSIGN_OR_RETURN(auto updated, tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
-    json::object o = group_json(*updated);
-    ASSIGN_OR_RETURN(auto members, tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
-    json::array ids;
-    for (const auto& m : members) ids.emplace_back(m.text(0));
-    o["member_ids"] = std::move(ids);
-    return ok(std::move(o));
-  }, std::move(done));
+        if (g.co_leader_id) {
+          ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
+          (void)cl;
+        }
+        if (g.room_id) {
+          ASSIGN_OR_RETURN(auto room,
+                           tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
+          if (!room) errors.push_back({"room_id", "is not a room of this organization"});
+        }
+        const int64_t capacity = g.capacity.value_or(row->i64(8));
+        if (g.member_ids) {
+          RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, *g.member_ids, program_id, capacity, id, errors));
+        } else {
+          ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
+          if (n->i64(0) > capacity) errors.push_back({"capacity", "is below the current number of members"});
+        }
+        if (!errors.empty()) return Status::Invalid(std::move(errors));
+        RETURN_IF_ERROR(tx.exec(
+            "UPDATE groups SET track_id = COALESCE(?, track_id), name = COALESCE(?, name), kind = COALESCE(?, kind), "
+            "leader_id = COALESCE(?, leader_id), "
+            "co_leader_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, co_leader_id) END, "
+            "room_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, room_id) END, capacity = ?, "
+            "version = version + 1, updated_at = ? WHERE id = ?",
+            {g.track_id, g.name, g.kind, g.leader_id, g.clear_co_leader, g.co_leader_id, g.clear_room, g.room_id,
+             capacity, to_millis(ctx.now), id}));
+        if (g.member_ids) {
+          ASSIGN_OR_RETURN(auto old, tx.query("SELECT patient_id FROM group_members WHERE group_id = ?", {id}));
+          std::set<std::string> next(g.member_ids->begin(), g.member_ids->end()), before;
+          for (const auto& o : old) before.insert(o.text(0));
+          for (const auto& p : before)
+            if (!next.count(p)) {
+              RETURN_IF_ERROR(tx.exec("DELETE FROM group_members WHERE group_id = ? AND patient_id = ?", {id, p}));
+              audit.record("group_member_remove", "group", id, p);
+            }
+          for (const auto& p : next)
+            if (!before.count(p)) {
+              RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",
+                                      {who.org_id, id, p}));
+              audit.record("group_member_add", "group", id, p);
+            }
+        }
+        audit.record("group_update", "group", id, std::nullopt);
+        ASSIGN_OR_RETURN(auto updated,
+                         tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
+        json::object o = group_json(*updated);
+        ASSIGN_OR_RETURN(auto members,
+                         tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
+        json::array ids;
+        for (const auto& m : members) ids.emplace_back(m.text(0));
+        o["member_ids"] = std::move(ids);
+        return ok(std::move(o));
+      },
+      std::move(done));
 }
 
 }  // namespace pomost::service

@@ -9,12 +9,16 @@ namespace pomost::service {
 
 std::string outcome_for(const Status& st) {
   switch (st.code()) {
-    case Code::ok: return "success";
+    case Code::ok:
+      return "success";
     case Code::permission_denied:
     case Code::not_found:
-    case Code::unauthenticated: return st.rule().empty() ? "failed" : "denied";
-    case Code::too_many_requests: return "throttled";
-    default: return "failed";
+    case Code::unauthenticated:
+      return st.rule().empty() ? "failed" : "denied";
+    case Code::too_many_requests:
+      return "throttled";
+    default:
+      return "failed";
   }
 }
 
@@ -57,17 +61,18 @@ void Runner::write(const RequestContext& ctx, WriteBody body, Done done) {
     const RequestContext& c = *job_ctx;
     const bool idempotent = c.idempotency_key && c.who && c.method == "POST";
     if (idempotent) {
-      ASSIGN_OR_RETURN(auto prior, tx.query_one("SELECT request_hash, status, response FROM idempotency_keys "
-                                                "WHERE user_id = ? AND key = ? AND created_at > ?",
-                                                {c.who->user_id, *c.idempotency_key,
-                                                 to_millis(c.now) - 24 * 3600 * 1000}));
+      ASSIGN_OR_RETURN(auto prior,
+                       tx.query_one("SELECT request_hash, status, response FROM idempotency_keys "
+                                    "WHERE user_id = ? AND key = ? AND created_at > ?",
+                                    {c.who->user_id, *c.idempotency_key, to_millis(c.now) - 24 * 3600 * 1000}));
       if (prior) {
         if (prior->text(0) != fingerprint(c)) {
           *result = Status::Invalid({{"Idempotency-Key", "was already used with a different request"}});
         } else {
           boost::system::error_code ec;
           json::value stored = json::parse(prior->text(2), ec);
-          *result = Reply{static_cast<int>(prior->i64(1)), ec ? json::value() : stored, {{"Idempotent-Replayed", "true"}}};
+          *result =
+              Reply{static_cast<int>(prior->i64(1)), ec ? json::value() : stored, {{"Idempotent-Replayed", "true"}}};
         }
         return Status::Ok();
       }
@@ -92,9 +97,9 @@ void Runner::write(const RequestContext& ctx, WriteBody body, Done done) {
     }
     RETURN_IF_ERROR(tx.exec("RELEASE use_case").status());
     if (r.ok() && idempotent) {
-      RETURN_IF_ERROR(tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?",
-                              {c.who->user_id, *c.idempotency_key})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", {c.who->user_id, *c.idempotency_key})
+              .status());
       RETURN_IF_ERROR(tx.exec("INSERT INTO idempotency_keys (org_id, user_id, key, request_hash, status, response, "
                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               {c.who->org_id, c.who->user_id, *c.idempotency_key, store::Blob{fingerprint(c)},

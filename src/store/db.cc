@@ -48,7 +48,9 @@ Result<std::optional<Row>> Tx::query_one(std::string_view sql, const Params& par
 Status Store::write_sync(std::function<Status(Tx&)> fn) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
-  submit(WriteJob{std::move(fn), [promise](const Status& s) { promise->set_value(s); }});
+  submit(WriteJob{std::move(fn), [promise](const Status& s) {
+                    promise->set_value(s);
+                  }});
   return future.get();
 }
 

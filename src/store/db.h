@@ -28,16 +28,16 @@ class Value {
  public:
   using Variant = std::variant<std::monostate, int64_t, double, std::string, Blob>;
   Value() = default;
-  Value(std::nullopt_t) {}                       // NOLINT
-  Value(int v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
-  Value(int64_t v) : v_(v) {}                    // NOLINT
+  Value(std::nullopt_t) {}                             // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}        // NOLINT
+  Value(int64_t v) : v_(v) {}                          // NOLINT
   Value(long long v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
-  Value(bool v) : v_(static_cast<int64_t>(v)) {} // NOLINT
-  Value(double v) : v_(v) {}                     // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}     // NOLINT
-  Value(std::string_view v) : v_(std::string(v)) {}  // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}   // NOLINT
-  Value(Blob v) : v_(std::move(v)) {}            // NOLINT
+  Value(bool v) : v_(static_cast<int64_t>(v)) {}       // NOLINT
+  Value(double v) : v_(v) {}                           // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}           // NOLINT
+  Value(std::string_view v) : v_(std::string(v)) {}    // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}         // NOLINT
+  Value(Blob v) : v_(std::move(v)) {}                  // NOLINT
   template <class T>
   Value(const std::optional<T>& o) {  // NOLINT
     if (o) *this = Value(*o);

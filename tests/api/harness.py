@@ -71,6 +71,7 @@ class Server:
         if self.simulated_clock:
             args += ["--simulated-clock", self.simulated_clock]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stderr_lines = getattr(self, "stderr_lines", [])
         deadline = time.time() + (60 if SANITIZED else 20)
         while time.time() < deadline:
             line = self.proc.stdout.readline()
@@ -89,7 +90,6 @@ class Server:
         if not self.port:
             raise RuntimeError("pomost did not start")
         # Keep draining the pipes so the server never blocks on a full pipe.
-        self.stderr_lines = []
         threading.Thread(target=self._drain, args=(self.proc.stdout, self.stdout_lines), daemon=True).start()
         threading.Thread(target=self._drain, args=(self.proc.stderr, self.stderr_lines), daemon=True).start()
         return self
@@ -108,6 +108,7 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         rc = self.proc.returncode if self.proc else None
+        time.sleep(0.05)  # let the drain threads take the last lines
         self.proc = None
         return rc
 
@@ -120,6 +121,18 @@ class Server:
         self.stop()
         if self.owns_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+        reports = self.sanitizer_reports()
+        if reports:
+            raise AssertionError("sanitizer report from pomost:\n" + "".join(reports[:40]))
+
+    def sanitizer_reports(self):
+        """Lines in which ASan, LSan or UBSan reported a problem (the server's stderr)."""
+        marks = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
+        lines = getattr(self, "stderr_lines", [])
+        for i, line in enumerate(lines):
+            if any(m in line for m in marks):
+                return lines[i:]
+        return []
 
     def run(self, *command, stdin=None):
         """Runs another pomost command against this server's database."""

@@ -16,20 +16,25 @@ class ChainTest : public ::testing::Test {
     auth::init_crypto();
     store_ = pomost::testing::open_store(dir_.file("db.sqlite"));
     chain_ = std::make_unique<Chain>(std::string(32, 'k'), dir_.file("anchor"));
-    ASSERT_TRUE(store_->write_sync([](store::Tx& tx) {
-      return tx.exec("INSERT INTO organizations (id, name, created_at) VALUES ('org', 'x', 0)").status();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->write_sync([](store::Tx& tx) {
+              return tx.exec("INSERT INTO organizations (id, name, created_at) VALUES ('org', 'x', 0)").status();
+            })
+            .ok());
     for (int i = 0; i < 5; ++i) {
-      ASSERT_TRUE(store_->write_sync([&](store::Tx& tx) {
-        Record r;
-        r.org_id = "org";
-        r.at = from_millis(1000 + i);
-        r.user_id = "usr_" + std::to_string(i);
-        r.action = "patient_read";
-        r.patient_id = "pat_1";
-        r.outcome = "success";
-        return chain_->append(tx, r);
-      }).ok());
+      ASSERT_TRUE(store_
+                      ->write_sync([&](store::Tx& tx) {
+                        Record r;
+                        r.org_id = "org";
+                        r.at = from_millis(1000 + i);
+                        r.user_id = "usr_" + std::to_string(i);
+                        r.action = "patient_read";
+                        r.patient_id = "pat_1";
+                        r.outcome = "success";
+                        return chain_->append(tx, r);
+                      })
+                      .ok());
     }
     ASSERT_TRUE(chain_->write_anchor(*store_).ok());
   }
@@ -72,8 +77,9 @@ TEST_F(ChainTest, CutOffTheEndIsDetectedThroughTheAnchor) {
 
 TEST_F(ChainTest, ARecordForgedWithoutTheKeyIsDetected) {
   // Someone with the database but not the key recomputes nothing that verifies.
-  tamper("INSERT INTO audit_log (org_id, seq, at, action, outcome, prev_hash, hash) "
-         "SELECT org_id, 6, 2000, 'login', 'success', hash, randomblob(32) FROM audit_log WHERE seq = 5");
+  tamper(
+      "INSERT INTO audit_log (org_id, seq, at, action, outcome, prev_hash, hash) "
+      "SELECT org_id, 6, 2000, 'login', 'success', hash, randomblob(32) FROM audit_log WHERE seq = 5");
   auto r = chain_->verify(*store_);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.problem.find("audit record 6"), std::string::npos) << r.problem;

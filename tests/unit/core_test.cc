@@ -35,7 +35,8 @@ TEST(Time, LocalWallTimesAcrossDaylightSavingChanges) {
   // 02:30 does not exist that night: it is moved past the gap (03:30 CEST = 01:30 UTC).
   EXPECT_EQ(format_rfc3339(local_time_to_utc(after, 150, "Europe/Warsaw")), "2026-03-29T01:30:00Z");
   // New York falls back on 2026-11-01: 01:30 happens twice; the first (EDT) is chosen.
-  EXPECT_EQ(format_rfc3339(local_time_to_utc(*parse_date("2026-11-01"), 90, "America/New_York")), "2026-11-01T05:30:00Z");
+  EXPECT_EQ(format_rfc3339(local_time_to_utc(*parse_date("2026-11-01"), 90, "America/New_York")),
+            "2026-11-01T05:30:00Z");
   EXPECT_TRUE(is_valid_time_zone("Europe/Berlin"));
   EXPECT_FALSE(is_valid_time_zone("Mars/Olympus"));
 }
@@ -53,7 +54,7 @@ TEST(Text, FoldsPolishAndGermanNames) {
   EXPECT_EQ(fold_name("Łukasz Wiśniewski"), "lukasz wisniewski");
   EXPECT_EQ(fold_name("Jürgen Weiß"), "jurgen weiss");
   EXPECT_TRUE(is_valid_utf8("Zażółć gęślą jaźń"));
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));   // overlong
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));      // overlong
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // surrogate
   EXPECT_EQ(utf8_length("Łódź"), 4u);
 }

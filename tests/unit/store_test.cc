@@ -18,10 +18,10 @@ Status insert_org(Tx& tx, const std::string& id) {
 int64_t count_orgs(Store& s) {
   int64_t n = -1;
   EXPECT_TRUE(s.read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto r, tx.query_one("SELECT count(*) FROM organizations"));
-    n = r->i64(0);
-    return Status::Ok();
-  }).ok());
+                 ASSIGN_OR_RETURN(auto r, tx.query_one("SELECT count(*) FROM organizations"));
+                 n = r->i64(0);
+                 return Status::Ok();
+               }).ok());
   return n;
 }
 
@@ -50,7 +50,9 @@ TEST(SqliteStore, ABadJobInABatchRollsBackOnlyItself) {
                gate.wait();
                return insert_org(tx, "first");
              },
-             [&](const Status& st) { first_done.set_value(st); }});
+             [&](const Status& st) {
+               first_done.set_value(st);
+             }});
   std::vector<std::promise<Status>> results(5);
   for (int i = 0; i < 5; ++i) {
     s->submit({[i](Tx& tx) -> Status {
@@ -61,7 +63,9 @@ TEST(SqliteStore, ABadJobInABatchRollsBackOnlyItself) {
                  if (i == 3) return insert_org(tx, "first");  // unique violation
                  return insert_org(tx, "ok" + std::to_string(i));
                },
-               [&results, i](const Status& st) { results[i].set_value(st); }});
+               [&results, i](const Status& st) {
+                 results[i].set_value(st);
+               }});
   }
   release.set_value();
   EXPECT_TRUE(first_done.get_future().get().ok());
@@ -75,10 +79,10 @@ TEST(SqliteStore, ABadJobInABatchRollsBackOnlyItself) {
   EXPECT_EQ(count_orgs(*s), 4);  // first, ok0, ok1, ok4
   bool partial = true;
   ASSERT_TRUE(s->read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto r, tx.query_one("SELECT 1 FROM organizations WHERE id = 'partial'"));
-    partial = r.has_value();
-    return Status::Ok();
-  }).ok());
+                 ASSIGN_OR_RETURN(auto r, tx.query_one("SELECT 1 FROM organizations WHERE id = 'partial'"));
+                 partial = r.has_value();
+                 return Status::Ok();
+               }).ok());
   EXPECT_FALSE(partial);
 }
 
@@ -94,7 +98,8 @@ TEST(SqliteStore, ConcurrentWritersAreGroupCommittedAndAllDurable) {
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < 50; ++i) {
-          Status st = s->write_sync([&](Tx& tx) { return insert_org(tx, "t" + std::to_string(t) + "-" + std::to_string(i)); });
+          Status st =
+              s->write_sync([&](Tx& tx) { return insert_org(tx, "t" + std::to_string(t) + "-" + std::to_string(i)); });
           if (st.ok()) ++acknowledged;
         }
       });

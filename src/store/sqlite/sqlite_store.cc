@@ -54,8 +54,8 @@ class Conn {
     std::string key(sql);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                           nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK)
       return Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " + key);
     cache_.emplace(std::move(key), stmt);
     return stmt;
@@ -104,8 +104,12 @@ class SqliteTx final : public Tx {
       cols.reserve(static_cast<size_t>(n));
       for (int i = 0; i < n; ++i) {
         switch (sqlite3_column_type(stmt, i)) {
-          case SQLITE_INTEGER: cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
-          case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, i)); break;
+          case SQLITE_INTEGER:
+            cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+            break;
+          case SQLITE_FLOAT:
+            cols.emplace_back(sqlite3_column_double(stmt, i));
+            break;
           case SQLITE_TEXT:
             cols.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
                                           static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
@@ -116,7 +120,9 @@ class SqliteTx final : public Tx {
             cols.emplace_back(Blob{std::string(static_cast<const char*>(p), len)});
             break;
           }
-          default: cols.emplace_back(); break;
+          default:
+            cols.emplace_back();
+            break;
         }
       }
       rows.emplace_back(std::move(cols));
@@ -142,9 +148,12 @@ class SqliteTx final : public Tx {
       int rc = std::visit(
           [&](const auto& v) -> int {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
-            else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
-            else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+            if constexpr (std::is_same_v<T, std::monostate>)
+              return sqlite3_bind_null(stmt, idx);
+            else if constexpr (std::is_same_v<T, int64_t>)
+              return sqlite3_bind_int64(stmt, idx, v);
+            else if constexpr (std::is_same_v<T, double>)
+              return sqlite3_bind_double(stmt, idx, v);
             else if constexpr (std::is_same_v<T, std::string>)
               return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
             else
@@ -225,14 +234,18 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> migrate() override {
     std::vector<std::string> applied;
     Status st = write_sync([&](Tx& tx) -> Status {
-      RETURN_IF_ERROR(tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT").status());
+      RETURN_IF_ERROR(tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER "
+                              "NOT NULL) STRICT")
+                          .status());
       ASSIGN_OR_RETURN(Rows done, tx.query("SELECT name FROM schema_migrations"));
       std::vector<std::string> have;
       for (const auto& r : done) have.push_back(r.text(0));
       for (const auto& m : embedded_migrations(Dialect::sqlite)) {
         if (std::find(have.begin(), have.end(), m.name) != have.end()) continue;
         RETURN_IF_ERROR(writer_->exec_script(m.sql));
-        RETURN_IF_ERROR(tx.exec("INSERT INTO schema_migrations(name, applied_at) VALUES (?, strftime('%s','now'))", {m.name}).status());
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO schema_migrations(name, applied_at) VALUES (?, strftime('%s','now'))", {m.name})
+                .status());
         applied.push_back(m.name);
       }
       return {};

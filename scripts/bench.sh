@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make bench`: durable authenticated writes over HTTP with 64 keep-alive connections (wrk),
+# next to the same server's /healthz and raw SQLite inserting the same rows, all in one run.
+# Prints the figures and ratios; record them in docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/release/src/pomost
+ninja -C build/release -j 2 pomost raw_sqlite_bench >/dev/null
+DURATION=${DURATION:-10}
+work=$(mktemp -d /tmp/pomost-bench.XXXXXX)
+trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+$BIN serve --demo --db "$work/bench.db" --listen 127.0.0.1:0 --log-level warn >"$work/out" 2>"$work/err" &
+echo $! >"$work/pid"
+for _ in $(seq 100); do grep -q "listening on" "$work/out" && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$work/out")
+login() {
+  curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"m.zielinska","password":"demo-clinic-2026"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])'
+}
+export POMOST_TOKEN=$(login)
+
+echo "== /healthz, 64 connections, ${DURATION}s"
+wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$port/healthz" | tee "$work/healthz"
+echo "== POST /api/v1/patients (durable, audited), 64 connections, ${DURATION}s"
+wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/post_patient.lua "http://127.0.0.1:$port" | tee "$work/writes"
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^pomost_store_commit_batch_jobs_(sum|count)' | tee "$work/batches"
+kill "$(cat "$work/pid")"; wait 2>/dev/null || true
+acked=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM patients WHERE given_name='Bench'")
+echo "== raw SQLite, same rows, WAL + synchronous=FULL"
+build/release/bench/raw_sqlite_bench --benchmark_format=console | tee "$work/raw"
+
+python3 - "$work" "$acked" <<'PY'
+import re, sys
+work, acked = sys.argv[1], int(sys.argv[2])
+def rate(f):
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", open(f"{work}/{f}").read()).group(1))
+def pct(f, p):
+    m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", open(f"{work}/{f}").read())
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+raw = {}
+for line in open(f"{work}/raw"):
+    m = re.match(r"BM_DurableInsert/(\d+)/\S+\s.*?items_per_second=([\d.]+)([kM]?)/s", line)
+    if m:
+        raw[int(m.group(1))] = float(m.group(2)) * {"": 1, "k": 1e3, "M": 1e6}[m.group(3)]
+b = open(f"{work}/batches").read()
+bs = float(re.search(r"_sum (\S+)", b).group(1)) / max(1, float(re.search(r"_count (\S+)", b).group(1)))
+w, h = rate("writes"), rate("healthz")
+best = max(raw.values())
+print("\n| figure | value |\n|---|---|")
+print(f"| /healthz, 64 connections | {h:,.0f} req/s |")
+print(f"| durable audited writes, 64 connections | {w:,.0f} writes/s (p50 {pct('writes', 50):.1f} ms, p99 {pct('writes', 99):.1f} ms) |")
+print(f"| writes found in the database afterwards | {acked:,} |")
+print(f"| mean group-commit batch | {bs:.1f} requests |")
+for k in sorted(raw):
+    print(f"| raw SQLite, {k} writes per commit | {raw[k]:,.0f} writes/s |")
+print(f"| writes / raw SQLite ceiling (best batching) | {w / best:.2f} |")
+print(f"| writes / same server's /healthz | {w / h:.2f} |")
+print(f"| target 5,000 writes/s with p99 < 50 ms | {'met' if w >= 5000 and pct('writes', 99) < 50 else 'NOT met'} |")
+PY
