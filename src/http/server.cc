@@ -214,9 +214,9 @@ struct Server::Impl {
       std::string addr = socket.remote_endpoint(ignored).address().to_string();
       auto ex = socket.get_executor();
       if (tls) {
-        asio::co_spawn(
-            ex, session(beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), addr),
-            asio::detached);
+        asio::co_spawn(ex,
+                       session(beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), addr),
+                       asio::detached);
       } else {
         asio::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), addr), asio::detached);
       }
