@@ -91,7 +91,7 @@ CREATE TABLE patients (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX patients_org_name ON patients(org_id, name_key);
+CREATE INDEX patients_org_name ON patients(org_id, name_key, birth_date);
 CREATE INDEX patients_org_birth ON patients(org_id, birth_date);
 CREATE INDEX patients_created_by ON patients(created_by);
 
