@@ -71,6 +71,7 @@ Result<std::string> load_secret(const Config& c, bool may_create) {
 struct Opened {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<audit::Chain> chain;
+  std::string key;  // the installation secret (audit chain key; other keys are derived from it)
 };
 
 Result<Opened> open_store(const Config& c) {
@@ -84,6 +85,7 @@ Result<Opened> open_store(const Config& c) {
   ASSIGN_OR_RETURN(std::string key, load_secret(c, !state.has_organization));
   Opened o;
   o.chain = std::make_unique<audit::Chain>(key, c.anchor_file);
+  o.key = key;
   o.store = std::move(st);
   return o;
 }
@@ -101,6 +103,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   if (!opened.ok()) return fail("cannot open the store", opened.status());
   auto& store = *opened->store;
   auto& chain = *opened->chain;
+  const std::string chain_key = opened->key;
 
   RealClock real_clock;
   std::unique_ptr<SimulatedClock> sim;
@@ -148,9 +151,11 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   });
 
   WorkQueue hash_pool(c.hash_threads, 256);
+  service::AuthOptions auth_options = c.auth;
+  auth_options.csrf_key = auth::blake2b_keyed(chain_key, "pomost-csrf-key-v1");
   service::Runner runner(store, chain);
   service::Access access;
-  service::AuthService auth(runner, *clock, hash_pool, c.auth);
+  service::AuthService auth(runner, *clock, hash_pool, auth_options);
   service::RegistryService registry(runner, access, auth, hash_pool);
   service::AuditService audit_service(runner, access);
   metrics.gauge("pomost_active_sessions", "Sessions not ended and not expired.",
@@ -253,6 +258,7 @@ int main(int argc, char** argv) {
   backup_cmd->add_option("PATH", backup_path, "destination file (must not exist)")->required();
 
   auto* version_cmd = cli.add_subcommand("version", "print the version");
+  common(version_cmd);
 
   try {
     cli.parse(argc, argv);

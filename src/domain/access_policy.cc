@@ -170,7 +170,9 @@ const std::vector<Rule>& rules() {
        {A::settings_read, A::settings_write, A::roster_read, A::roster_write, A::census_read, A::tracks_manage,
         A::groups_manage, A::groups_read}},
       {"staff.program", kClinicalStaff, false, kProgram, {A::roster_read, A::census_read, A::groups_read}},
-      {"staff.org", kClinicalStaff, false, kOrg, {A::program_read, A::staff_read}},
+      {"staff.org", kClinicalStaff, false, kOrg, {A::program_read, A::staff_read, A::patient_list}},
+      {"staff.notifications", kClinicalStaff | kAdmin, false, kOrg, {A::notifications_read}},
+      {"patient.list_self", kPatient, false, kOrg, {A::patient_list}},
   };
   return kRules;
 }

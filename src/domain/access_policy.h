@@ -47,6 +47,8 @@ enum class Action : uint8_t {
   // About the organization or one program (relationship: program membership, or none).
   patient_create,
   patient_search,
+  patient_list,        // list the patients within reach (a patient: only themself)
+  notifications_read,  // one's own notifications
   staff_read,
   staff_manage,
   program_read,

@@ -42,8 +42,8 @@ Metrics::Metrics()
 void Metrics::request(const std::string& route, int status, double seconds) {
   std::lock_guard lock(mu_);
   ++requests_[{route, status}];
-  auto it = latency_.find(route);
-  if (it == latency_.end()) it = latency_.emplace(route, Histogram(kLatencyBounds)).first;
+  auto it = latency_.find({route, status});
+  if (it == latency_.end()) it = latency_.emplace(std::make_pair(route, status), Histogram(kLatencyBounds)).first;
   it->second.observe(seconds);
 }
 
@@ -71,8 +71,11 @@ std::string Metrics::render() {
       out += "pomost_http_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
              std::to_string(n) + "\n";
     out +=
-        "# HELP pomost_http_request_seconds Request latency by route.\n# TYPE pomost_http_request_seconds histogram\n";
-    for (const auto& [route, h] : latency_) h.render(out, "pomost_http_request_seconds", "route=\"" + route + "\"");
+        "# HELP pomost_http_request_seconds Request latency by route and status.\n"
+        "# TYPE pomost_http_request_seconds histogram\n";
+    for (const auto& [key, h] : latency_)
+      h.render(out, "pomost_http_request_seconds",
+               "route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"");
     out +=
         "# HELP pomost_store_commit_batch_jobs Write requests per group commit.\n# TYPE pomost_store_commit_batch_jobs "
         "histogram\n";

@@ -36,7 +36,7 @@ class Metrics {
  private:
   std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::pair<std::string, int>, Histogram> latency_;
   Histogram batch_size_;
   Histogram commit_seconds_;
   struct Gauge {

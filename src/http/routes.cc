@@ -41,6 +41,7 @@ void Api::routes() {
   add("POST", "/api/v1/auth/login", false, [&auth](Call& c) { auth.login(c.ctx, c.body, c.done); });
   add("POST", "/api/v1/auth/logout", true, [&auth](Call& c) { auth.logout(c.ctx, c.done); });
   add("POST", "/api/v1/auth/activate", false, [&auth](Call& c) { auth.activate(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/auth/session", true, [&auth](Call& c) { auth.session(c.ctx, c.done); });
   add("GET", "/api/v1/me", true, [&auth](Call& c) { auth.me(c.ctx, c.done); });
   add("PATCH", "/api/v1/me", true, [&auth](Call& c) { auth.patch_me(c.ctx, c.body, c.done); });
 

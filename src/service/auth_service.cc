@@ -209,15 +209,15 @@ void AuthService::finish_login(const RequestContext& ctx, std::string username, 
     const bool is_patient = *role == "patient";
     const Millis idle = is_patient && remember ? options_.patient_idle : options_.staff_idle;
     const Millis absolute = is_patient && remember ? options_.patient_absolute : options_.staff_absolute;
-    const std::string token = auth::random_token(), csrf = auth::random_token();
+    const std::string token = auth::random_token();
     const std::string session_id = auth::new_id("ses");
-    RETURN_IF_ERROR(
-        tx.exec("INSERT INTO sessions (org_id, id, token_hash, csrf_hash, user_id, remember_device, "
-                "created_at, last_seen_at, idle_ms, absolute_expires_at, client_addr) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {org, session_id, store::Blob{auth::blake2b(token)}, store::Blob{auth::blake2b(csrf)}, *user_id,
-                 is_patient && remember, now, now, idle.count(), now + absolute.count(), ctx.client_addr})
-            .status());
+    const std::string csrf = csrf_token(session_id);
+    RETURN_IF_ERROR(tx.exec("INSERT INTO sessions (org_id, id, token_hash, user_id, remember_device, "
+                            "created_at, last_seen_at, idle_ms, absolute_expires_at, client_addr) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            {org, session_id, store::Blob{auth::blake2b(token)}, *user_id, is_patient && remember, now,
+                             now, idle.count(), now + absolute.count(), ctx.client_addr})
+                        .status());
     std::vector<Audit::Entry> e{{"login", "session", session_id, std::nullopt, "success", std::nullopt, std::nullopt}};
     RETURN_IF_ERROR(Runner::append_audit(runner_.chain(), tx, ctx, org, e, user_id, role));
     json::object body;
@@ -245,7 +245,7 @@ Result<Principal> AuthService::authenticate(const std::string& token, bool via_c
   const int64_t now = to_millis(now_tp);
   std::optional<store::Row> row;
   Status st = runner_.store().read([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(row, tx.query_one("SELECT s.id, s.org_id, s.csrf_hash, s.last_seen_at, s.idle_ms, "
+    ASSIGN_OR_RETURN(row, tx.query_one("SELECT s.id, s.org_id, s.remember_device, s.last_seen_at, s.idle_ms, "
                                        "s.absolute_expires_at, s.ended_at, u.id, u.role, u.licensed, u.username, "
                                        "u.display_name, u.language, u.patient_id, u.active "
                                        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
@@ -281,8 +281,6 @@ Result<Principal> AuthService::authenticate(const std::string& token, bool via_c
   p.via_cookie = via_cookie;
   {
     std::lock_guard lock(mu_);
-    // The csrf hash travels in a side table keyed by session, so Principal stays a plain value.
-    csrf_[session_id] = row->text(2);
     if (touch) last_seen_[session_id] = std::max(last_seen, now);
   }
   if (touch && now - row->i64(3) >= options_.touch_interval.count()) {
@@ -298,11 +296,33 @@ Result<Principal> AuthService::authenticate(const std::string& token, bool via_c
   return p;
 }
 
+std::string AuthService::csrf_token(const std::string& session_id) const {
+  return hex_encode(auth::blake2b_keyed(options_.csrf_key, "pomost-csrf-v1:" + session_id));
+}
+
+void AuthService::session(const RequestContext& ctx, Done done) {
+  const Principal& who = ctx.principal();
+  auto expires = session_expires_at(who.session_id, ctx.now);
+  if (!expires.ok()) return done(expires.status());
+  json::object body;
+  json::object user;
+  user["id"] = who.user_id;
+  user["username"] = who.username;
+  user["role"] = std::string(domain::to_string(who.role));
+  user["display_name"] = who.display_name;
+  user["language"] = who.language;
+  user["licensed"] = who.licensed;
+  if (who.patient_id) user["patient_id"] = *who.patient_id;
+  body["user"] = std::move(user);
+  body["csrf_token"] = csrf_token(who.session_id);
+  body["expires_at"] = format_rfc3339(*expires);
+  done(ok(std::move(body)));
+}
+
 bool AuthService::check_csrf(const Principal& who, std::string_view header_value) const {
   if (header_value.empty()) return false;
   std::lock_guard lock(mu_);
-  auto it = csrf_.find(who.session_id);
-  return it != csrf_.end() && auth::equal_constant_time(it->second, auth::blake2b(header_value));
+  return auth::equal_constant_time(csrf_token(who.session_id), header_value);
 }
 
 Result<TimePoint> AuthService::session_expires_at(const std::string& session_id, TimePoint) {
@@ -326,7 +346,6 @@ void AuthService::end_session_async(const std::string& session_id, TimePoint now
   {
     std::lock_guard lock(mu_);
     last_seen_.erase(session_id);
-    csrf_.erase(session_id);
   }
   std::string why = reason;
   runner_.store().submit(
@@ -345,7 +364,6 @@ void AuthService::logout(const RequestContext& ctx, Done done) {
   {
     std::lock_guard lock(mu_);
     last_seen_.erase(session_id);
-    csrf_.erase(session_id);
   }
   std::string clear = cookie("", Millis(0));
   runner_.write(

@@ -24,6 +24,9 @@ struct AuthOptions {
   Millis touch_interval{60 * 1000};         // how often last-seen is persisted (memory is exact)
   auth::HashCost hash_cost = auth::HashCost::interactive;
   bool secure_cookies = false;  // set under TLS
+  // Key for CSRF tokens (derived from the installation secret): a session's token is recomputed
+  // from its id, so a reloaded page can ask for it again.
+  std::string csrf_key;
 };
 
 inline constexpr const char* kSessionCookie = "pomost_session";
@@ -36,6 +39,9 @@ class AuthService {
   Result<Principal> authenticate(const std::string& token, bool via_cookie, TimePoint now, bool touch = true);
   // Cookie sessions must echo the CSRF token on state-changing requests.
   bool check_csrf(const Principal& who, std::string_view header_value) const;
+  std::string csrf_token(const std::string& session_id) const;
+  // GET /auth/session: the signed-in user, the CSRF token and the expiry, for a reloaded page.
+  void session(const RequestContext& ctx, Done done);
   // When the session ends by itself (for the alert stream's session_expired event).
   Result<TimePoint> session_expires_at(const std::string& session_id, TimePoint now);
 
@@ -72,7 +78,6 @@ class AuthService {
   std::string dummy_hash_;  // verified against when the user does not exist, to keep timing alike
   mutable std::mutex mu_;
   std::unordered_map<std::string, int64_t> last_seen_;  // session id -> ms
-  std::unordered_map<std::string, std::string> csrf_;   // session id -> BLAKE2b of its CSRF token
 };
 
 std::string account_throttle_key(std::string_view username);

@@ -207,8 +207,7 @@ void RegistryService::list_patients(const RequestContext& ctx, const Query& q, D
   auto page = parse_page(q);
   if (!page.ok()) return done(page.status());
   const Page pg = *page;
-  if (ctx.principal().role == domain::Role::admin)
-    return done(Status(Code::permission_denied, "Your role may not do this.").with_rule("deny.role_never"));
+  RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::patient_list, "patient"), done);
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
@@ -649,8 +648,7 @@ void RegistryService::break_glass(const RequestContext& ctx, const json::object&
 }
 
 void RegistryService::list_notifications(const RequestContext& ctx, Done done) {
-  if (ctx.principal().role == domain::Role::patient)
-    return done(Status(Code::permission_denied, "Your role may not do this."));
+  RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::notifications_read, "notification"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
     ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, kind, patient_id, body, created_at, read_at FROM notifications "
                                          "WHERE user_id = ? ORDER BY created_at DESC LIMIT 100",

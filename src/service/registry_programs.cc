@@ -291,8 +291,6 @@ void RegistryService::create_program(const RequestContext& ctx, const json::obje
 }
 
 void RegistryService::list_programs(const RequestContext& ctx, Done done) {
-  if (ctx.principal().role == domain::Role::patient)
-    return done(Status(Code::permission_denied, "Your role may not do this."));
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "program"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
     ASSIGN_OR_RETURN(

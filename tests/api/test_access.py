@@ -127,6 +127,7 @@ class PolicyMatrix(ServerTest):
         # Listing shows only herself.
         items = c.get("/api/v1/patients").json["items"]
         self.assertEqual([p["id"] for p in items], [me])
+        self.assertEqual(c.get("/api/v1/notifications").status, 403)
 
     def test_lists_show_only_patients_within_reach(self):
         addiction = {pid for name, pid in self.ids["patients"].items()

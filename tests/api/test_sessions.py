@@ -71,6 +71,13 @@ class Sessions(ServerTest):
         r = cookie_client.request("PATCH", "/api/v1/me", {"language": "de"}, headers=dict(h, **{"X-CSRF-Token": c.csrf}))
         self.assertEqual(r.status, 200, r)
         self.assertEqual(c.get("/api/v1/me").json["language"], "de")
+        # A reloaded page asks for its CSRF token again with the cookie alone.
+        s = cookie_client.get("/api/v1/auth/session", headers=h)
+        self.assertEqual(s.status, 200, s)
+        self.assertEqual(s.json["csrf_token"], c.csrf)
+        self.assertEqual(s.json["user"]["username"], "n.schulz")
+        other = self.login("n.schulz")
+        self.assertNotEqual(other.csrf, c.csrf)  # per session
 
     def test_password_change(self):
         c = self.login("l.green")

@@ -103,6 +103,9 @@ INSTANTIATE_TEST_SUITE_P(RulesMd, PolicyMatrix,
                              Case{Role::therapist, false, Action::break_glass, kOrg, k403},
                              Case{Role::therapist, true, Action::break_glass, kOrg, kAllow},
                              Case{Role::therapist, true, Action::chart_write, kBreakGlass, k404},
+                             Case{Role::admin, false, Action::patient_list, kOrg, k403},
+                             Case{Role::patient, false, Action::patient_list, kOrg, kAllow},
+                             Case{Role::patient, false, Action::notifications_read, kOrg, k403},
                              // Deny by default: no relationship, no access.
                              Case{Role::clinical_director, true, Action::patient_read, kNone, k404},
                              Case{Role::therapist, true, Action::staff_manage, kAll, k403}));

@@ -134,7 +134,6 @@ CREATE TABLE sessions (
   org_id TEXT NOT NULL REFERENCES organizations(id),
   id TEXT PRIMARY KEY,
   token_hash BLOB NOT NULL,
-  csrf_hash BLOB NOT NULL,
   user_id TEXT NOT NULL REFERENCES users(id),
   remember_device INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
