@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   python3 openssl wrk
+  nodejs chromium fonts-dejavu-core
 )
 
 missing=()
@@ -28,4 +29,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Vite 7 needs Node.js 20.19 or newer (the nodejs package of this image's NodeSource source).
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "setup: Node.js $(node --version 2>/dev/null || echo missing) is too old for the web app; need >= 20.19" >&2
+  exit 1
 fi

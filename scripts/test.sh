@@ -37,8 +37,8 @@ if [[ -z "${POMOST_SKIP_SANITIZERS:-}" ]]; then
 fi
 
 if [[ -f web/package.json ]]; then
-  step "web app: build and browser tests"
+  step "web app: build and browser tests (Debian's Chromium, against build/test)"
   bash scripts/web.sh build
-  bash scripts/web.sh test
+  POMOST_BINARY="$PWD/build/test/src/pomost" bash scripts/web.sh test
 fi
 step "all tests passed"
