@@ -1,5 +1,6 @@
 // Errors are values. A few canonical codes; the HTTP layer maps them to problem+json in one place.
 #pragma once
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +62,19 @@ class Status {
     rule_ = std::move(rule);
     return *this;
   }
+  // Extra members of the problem document (e.g. `risk_event` of a refused check-in).
+  const boost::json::object& extra() const { return extra_; }
+  Status& with_extra(boost::json::object extra) {
+    extra_ = std::move(extra);
+    return *this;
+  }
+  // The use case failed, yet what it wrote must be kept (a refused submission's risk event and
+  // alert, rules.md): the runner commits instead of rolling back.
+  bool keep_writes() const { return keep_writes_; }
+  Status& keeping_writes() {
+    keep_writes_ = true;
+    return *this;
+  }
   // A more specific problem type than the code's (e.g. "session-expired").
   const std::string& type() const { return type_; }
   Status& with_type(std::string type) {
@@ -76,6 +90,8 @@ class Status {
   int retry_after_ = 0;
   std::string rule_;
   std::string type_;
+  boost::json::object extra_;
+  bool keep_writes_ = false;
 };
 
 // A value or the Status explaining why there is none.

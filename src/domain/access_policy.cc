@@ -186,16 +186,10 @@ bool matches_subject(const Rule& r, Subject who, Action action) {
 }
 
 constexpr std::array<std::string_view, static_cast<size_t>(Action::count_)> kActionNames = {
-    "patient_read",       "patient_update",   "episode_admit",     "episode_update",   "account_create",
-    "schedule_read",      "attendance_read",  "attendance_write",  "census_row",       "checkin_read",
-    "checkin_write",      "risk_read",        "alert_read",        "alert_ack_low",    "alert_ack_high",
-    "alert_resolve",      "alert_seen",       "chart_read",        "chart_write",      "group_note_write",
-    "checkin_note_write", "safety_plan_read", "safety_plan_write", "medication_write", "treatment_plan_read",
-    "treatment_plan_ack", "measure_submit",   "meetings_read",     "meetings_write",   "hours_read",
-    "crisis_manage",      "break_glass",      "patient_create",    "patient_search",   "staff_read",
-    "staff_manage",       "program_read",     "program_manage",    "settings_read",    "settings_write",
-    "roster_read",        "roster_write",     "census_read",       "rooms_manage",     "tracks_manage",
-    "groups_manage",      "groups_read",      "audit_read",        "metrics_read"};
+#define POMOST_ACTION_NAME(name) #name,
+    POMOST_ACTIONS(POMOST_ACTION_NAME)
+#undef POMOST_ACTION_NAME
+};
 
 }  // namespace
 

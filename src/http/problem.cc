@@ -111,6 +111,7 @@ HttpResponse problem(const Status& st, const std::string& request_id, const std:
     c["id"] = st.conflict()->id;
     o["conflict"] = std::move(c);
   }
+  for (const auto& kv : st.extra()) o[kv.key()] = kv.value();
   o["request_id"] = request_id;
   HttpResponse r;
   r.status = code;

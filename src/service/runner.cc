@@ -86,7 +86,7 @@ void Runner::write(const RequestContext& ctx, WriteBody body, Done done) {
       spdlog::error("request {}: use case threw: {}", c.request_id, e.what());
       r = Status::Internal("the use case failed");
     }
-    if (!r.ok()) {
+    if (!r.ok() && !r.status().keep_writes()) {
       RETURN_IF_ERROR(tx.exec("ROLLBACK TO use_case").status());
       for (auto& e : audit.entries()) {
         if (e.outcome == "success") {

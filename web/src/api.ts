@@ -1,0 +1,123 @@
+// The one way the app talks to the server: the HttpOnly session cookie (never a token in web
+// storage), X-CSRF-Token on every state-changing request, problem+json errors as ApiError.
+// While signed in, a 401 locks the screen and the request is retried after the user signs in
+// again, so whatever they were doing (a save, a search) simply completes.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+  conflict?: { kind: string; id?: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public problem: Problem,
+    public retryAfter?: number,
+  ) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+  }
+  get sessionExpired(): boolean {
+    return this.status === 401 && (this.problem.type ?? '').endsWith('/session-expired');
+  }
+}
+
+let csrf = '';
+let unauthorizedHandler: (() => Promise<void>) | null = null;
+let activityHook: (() => void) | null = null;
+let demo = false;
+
+export function setCsrf(token: string): void {
+  csrf = token;
+}
+
+/** Installed while signed in: resolves once the user has signed in again. */
+export function setUnauthorizedHandler(fn: (() => Promise<void>) | null): void {
+  unauthorizedHandler = fn;
+}
+
+/** Called after each answered request (the server counts it as activity). */
+export function setActivityHook(fn: (() => void) | null): void {
+  activityHook = fn;
+}
+
+/** True when the server marks its data as the synthetic demo. */
+export function isDemo(): boolean {
+  return demo;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (UNSAFE.has(method) && csrf) headers['X-CSRF-Token'] = csrf;
+  try {
+    return await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+    });
+  } catch {
+    throw new ApiError(0, { status: 0, title: 'network' });
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let problem: Problem = { status: res.status };
+  try {
+    problem = { ...(await res.json()), status: res.status };
+  } catch {
+    /* a non-JSON error body: keep the status */
+  }
+  const ra = Number(res.headers.get('Retry-After'));
+  return new ApiError(res.status, problem, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+}
+
+/** A request without the lock-and-retry behaviour (login, logout, the first session probe). */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(method, path, body);
+  if (res.headers.has('X-Pomost-Demo')) demo = true;
+  if (!res.ok) throw await toError(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // Bounded: a server that keeps refusing a fresh session must not loop forever.
+  for (let attempt = 0; ; attempt++) {
+    const res = await send(method, path, body);
+    if (res.status === 401 && unauthorizedHandler && attempt < 3) {
+      await unauthorizedHandler();
+      continue;
+    }
+    if (res.headers.has('X-Pomost-Demo')) demo = true;
+    if (!res.ok) throw await toError(res);
+    activityHook?.();
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+}
+
+/** Every page of a cursor-paginated list (small registries: staff, programs). */
+export async function all<T>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  const sep = path.includes('?') ? '&' : '?';
+  do {
+    const q: string = `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: { items: T[]; next_cursor: string | null } = await api('GET', q);
+    out.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return out;
+}
