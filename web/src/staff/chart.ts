@@ -185,5 +185,6 @@ function contactForm(p: Patient, saved: (p: Patient) => void): HTMLElement {
     status,
     h('div', { class: 'actions' }, save),
   );
-  return section(t('chart.edit_contact'), form);
+  // Collapsed by default: reading the chart is the common case, editing the rare one.
+  return h('section', { class: 'card', 'aria-label': t('chart.edit_contact') }, h('details', { class: 'edit' }, h('summary', null, t('chart.edit_contact')), form));
 }

@@ -131,7 +131,7 @@ function roster(r: OnCall, program: Program): HTMLElement[] {
               const isNow = Date.parse(e.starts) <= now && now < Date.parse(e.ends);
               return [
                 tierLabel(e.tier),
-                [e.display_name, isNow ? h('span', { class: 'tag tag-ok' }, ' ', t('oncall.now_tag')) : null],
+                [e.display_name, isNow ? h('span', { class: 'tag tag-ok' }, t('oncall.now_tag')) : null],
                 fmtRange(e.starts, e.ends, tz),
               ];
             }),
