@@ -116,7 +116,7 @@ function buildDialog(done: () => void): HTMLDialogElement {
         }
       },
     },
-    h('p', { class: 'lock-user' }, t('lock.signed_in_as', { name: user.display_name, username: user.username })),
+    h('p', { class: 'lock-user' }, `${user.display_name} (${user.username})`),
     h('div', { class: 'field' }, h('label', { for: pwId }, t('login.password')), pw),
     errBox,
     h(

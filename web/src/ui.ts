@@ -227,3 +227,20 @@ export async function busy<T>(btn: HTMLButtonElement, work: () => Promise<T>): P
     btn.removeAttribute('aria-busy');
   }
 }
+
+/** "Skip to main content": moves focus without touching the URL (a #hash would add history). */
+export function skipLink(): HTMLAnchorElement {
+  return h(
+    'a',
+    {
+      class: 'skip-link',
+      href: '#main',
+      onclick: (ev: MouseEvent) => {
+        ev.preventDefault();
+        const main = document.getElementById('main');
+        (main?.querySelector<HTMLElement>('h1') ?? main)?.focus();
+      },
+    },
+    t('nav.skip'),
+  );
+}

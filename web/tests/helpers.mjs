@@ -146,6 +146,8 @@ export async function login(page, baseUrl, username, password = STAFF_PASSWORD) 
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form button[type="submit"]').click();
+  // The staff shell or the patient app replaces the sign-in page.
+  await page.locator('.topbar, .p-app').first().waitFor();
   await page.locator('#main h1').first().waitFor();
 }
 

@@ -7,7 +7,7 @@ import { fmtToday } from '../format';
 import { link, startRouter, type Route } from '../router';
 import { languageSelect, setAppRenderer } from '../session';
 import { state } from '../state';
-import { notice, pageTitle, section } from '../ui';
+import { notice, pageTitle, section, skipLink } from '../ui';
 import { renderAccount } from '../account';
 import { crisisList, resourcesFor } from './crisis';
 
@@ -36,7 +36,7 @@ export function startPatientApp(root: HTMLElement): void {
     );
     mount(
       root,
-      h('a', { class: 'skip-link', href: '#main' }, t('nav.skip')),
+      skipLink(),
       h(
         'div',
         { class: 'p-app' },

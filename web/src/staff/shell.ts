@@ -5,6 +5,7 @@ import { t, type Key } from '../i18n';
 import { roleLabel, tierLabel } from '../labels';
 import { fmtRange } from '../format';
 import { link, navigate, startRouter, type Route } from '../router';
+import { skipLink } from '../ui';
 import { languageSelect, setAppRenderer, signOut } from '../session';
 import { programsList, state } from '../state';
 import type { OnCall } from '../types';
@@ -67,7 +68,7 @@ export function startStaffApp(root: HTMLElement): void {
     mainEl = h('div', { class: 'view' });
     mount(
       root,
-      h('a', { class: 'skip-link', href: '#main' }, t('nav.skip')),
+      skipLink(),
       h(
         'header',
         { class: 'topbar' },
@@ -101,6 +102,8 @@ function show(route: Route, focus: boolean): void {
     if (a.dataset.path === route.path || also.includes(route.path)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  // The roster screen shows the same warnings in full; no need to repeat them above it.
+  bannerEl.hidden = route.path === '/on-call';
   const view = h('div', { class: 'screen' });
   mainEl.replaceChildren(view);
   const seq = ++renderSeq;
