@@ -156,6 +156,8 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   assert.ok(put.body.gaps.length >= 3);
 
   await page.reload();
+  await page.getByTestId('oncall-table').waitFor();
+  await openNav(page, 'Patients');
   const banner = page.getByTestId('roster-banner');
   await banner.waitFor();
   const bannerText = await banner.innerText();
@@ -163,7 +165,7 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   assert.ok(bannerText.includes('Morning Mood & Anxiety IOP'));
   assert.ok(bannerText.includes('Psychiatrist: nobody on call'));
   assert.ok(!bannerText.includes('Evening Recovery IOP'), 'only the program with gaps is named');
-  await openNav(page, 'Patients');
+  await openNav(page, 'Programs');
   await banner.waitFor();
 
   await banner.getByRole('link', { name: /Open the roster of Morning/ }).click();
