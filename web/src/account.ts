@@ -45,6 +45,7 @@ export function renderAccount(root: HTMLElement): void {
     'form',
     {
       class: 'stack narrow',
+      novalidate: true,
       onsubmit: async (ev: SubmitEvent) => {
         ev.preventDefault();
         clearProblem(pwStatus, fields);

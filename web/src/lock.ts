@@ -84,6 +84,7 @@ function buildDialog(done: () => void): HTMLDialogElement {
     'form',
     {
       class: 'stack',
+      novalidate: true,
       onsubmit: async (ev: SubmitEvent) => {
         ev.preventDefault();
         errBox.replaceChildren();

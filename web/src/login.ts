@@ -50,6 +50,7 @@ export function showLogin(root: HTMLElement, onSignedIn: (a: LoginAnswer) => Pro
             'form',
             {
               class: 'login-card stack',
+              novalidate: true,
               'aria-labelledby': 'login-title',
               onsubmit: async (ev: SubmitEvent) => {
                 ev.preventDefault();

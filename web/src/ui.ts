@@ -137,7 +137,7 @@ export function notice(kind: 'info' | 'success' | 'warning' | 'error', ...childr
 }
 
 const FIELD_MESSAGES: [RegExp, Key][] = [
-  [/^is required/, 'err.required'],
+  [/^(is required|must not be empty|must be a non-empty string)/, 'err.required'],
   [/^must be at least (\d+) characters$/, 'err.min_length'],
   [/^must be at most (\d+) characters$/, 'err.max_length'],
   [/^must be an e-mail address$/, 'err.email'],
@@ -182,6 +182,9 @@ export function problemText(e: unknown): string {
 }
 
 /**
+ * Forms carry `novalidate`: the server validates, and its field errors are shown here, next to
+ * each field and in the interface language (native bubbles would speak the browser's language).
+ *
  * Shows an API failure: a summary at `summary`, and each field error next to its input
  * (`fields` maps the API's field path to the form field).
  */

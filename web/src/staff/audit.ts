@@ -33,6 +33,7 @@ export async function renderAudit(root: HTMLElement): Promise<void> {
     'form',
     {
       class: 'search-bar',
+      novalidate: true,
       role: 'search',
       'aria-label': t('audit.search_label'),
       onsubmit: async (ev: SubmitEvent) => {

@@ -152,6 +152,7 @@ function contactForm(p: Patient, saved: (p: Patient) => void): HTMLElement {
     'form',
     {
       class: 'stack',
+      novalidate: true,
       onsubmit: async (ev: SubmitEvent) => {
         ev.preventDefault();
         clearProblem(status, fields);

@@ -29,6 +29,7 @@ export function renderPatients(root: HTMLElement): Promise<void> {
     'form',
     {
       class: 'search-bar',
+      novalidate: true,
       role: 'search',
       'aria-label': t('patients.search_label'),
       onsubmit: (ev: SubmitEvent) => {

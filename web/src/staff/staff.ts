@@ -63,14 +63,12 @@ export async function renderStaff(root: HTMLElement): Promise<void> {
       ? staff.filter((s) => s.display_name.toLocaleLowerCase().includes(q) || s.username.toLocaleLowerCase().includes(q))
       : staff;
     const progName = (id: string) => programs.find((p) => p.id === id)?.name ?? id;
-    const headers = [t('staff.col_name'), t('staff.col_username'), t('staff.col_role'), t('staff.col_licensed'), t('staff.col_programs'), t('staff.col_contact'), t('staff.col_status')];
+    const headers = [t('staff.col_name'), t('staff.col_role'), t('staff.col_programs'), t('staff.col_contact'), t('staff.col_status')];
     if (isAdmin) headers.push(t('staff.col_actions'));
     const rows = shown.map((s) => {
       const r = [
-        s.display_name,
-        s.username,
-        roleLabel(s.role),
-        s.licensed ? t('common.yes') : t('common.no'),
+        [h('span', { class: 'block' }, s.display_name), h('span', { class: 'muted block small' }, s.username)],
+        [roleLabel(s.role), s.licensed ? h('span', { class: 'tag tag-ok' }, t('staff.licensed_tag')) : null],
         s.program_ids.length ? h('ul', { class: 'plain' }, s.program_ids.map((id) => h('li', null, progName(id)))) : '',
         h('ul', { class: 'plain' }, s.email ? h('li', null, s.email) : null, s.phone ? h('li', null, s.phone) : null),
         s.active ? t('staff.active') : h('span', { class: 'tag' }, t('staff.inactive')),
@@ -148,6 +146,7 @@ function staffForm(
     'form',
     {
       class: 'card stack',
+      novalidate: true,
       'aria-labelledby': titleId,
       'data-testid': 'staff-form',
       onsubmit: async (ev: SubmitEvent) => {
