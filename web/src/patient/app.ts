@@ -40,13 +40,9 @@ export function startPatientApp(root: HTMLElement): void {
       h(
         'div',
         { class: 'p-app' },
-        h(
-          'header',
-          { class: 'p-top' },
-          h('span', { class: 'brand' }, 'Pomost'),
-          isDemo() ? h('span', { class: 'tag tag-demo' }, t('common.demo')) : null,
-          languageSelect(),
-        ),
+        h('header', { class: 'p-top' }, h('span', { class: 'brand' }, 'Pomost'), languageSelect()),
+        // A strip of its own: on a 360 px screen it does not fit beside the name and language.
+        isDemo() ? h('p', { class: 'demo-strip' }, t('common.demo')) : null,
         mainEl,
         tabs,
       ),

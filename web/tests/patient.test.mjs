@@ -1,0 +1,134 @@
+// The patient app on a 360-pixel-wide phone: the crisis numbers are one tap away from every
+// screen (even offline), nothing overflows sideways, and the language switch is saved.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PATIENT_PASSWORD,
+  apiAs,
+  assertNoStorage,
+  checkA11y,
+  launchBrowser,
+  login,
+  newPage,
+  screenshot,
+  startServer,
+  unexpectedErrors,
+} from './helpers.mjs';
+
+let srv;
+let browser;
+before(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+const PHONE = { width: 360, height: 740 };
+
+/** The crisis button is on screen, fixed, and big enough to hit. */
+async function assertCrisisButton(page, label) {
+  const btn = page.getByTestId('crisis-button');
+  assert.ok(await btn.isVisible(), `crisis button visible on ${label}`);
+  const box = await btn.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= PHONE.height, `crisis button inside the viewport on ${label}`);
+  assert.ok(box.height >= 44 && box.width >= 44, `crisis button is a large target on ${label}`);
+  assert.equal(await btn.evaluate((el) => getComputedStyle(el.parentElement).position), 'fixed');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= PHONE.width, `no sideways scrolling on ${label} (${overflow}px)`);
+}
+
+async function assertCrisisNumbers(page) {
+  await page.locator('#main h1').first().waitFor();
+  const numbers = page.locator('.crisis-list a');
+  await numbers.first().waitFor();
+  const hrefs = await numbers.evaluateAll((els) => els.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['tel:112', 'tel:116123', 'tel:800702222', 'tel:988']);
+  const text = await page.locator('.crisis-list').innerText();
+  assert.ok(text.includes('116 123') && text.includes('Centrum Wsparcia'));
+}
+
+test('a patient on a phone reaches crisis numbers with one tap from every screen', async () => {
+  const { context, page, errors } = await newPage(browser, { ...PHONE, locale: 'pl-PL' });
+  await login(page, srv.url, 'anna.k', PATIENT_PASSWORD);
+
+  // Home, in Anna's language (Polish), with her program.
+  assert.equal(await page.getAttribute('html', 'lang'), 'pl');
+  assert.equal(await page.locator('#main h1').textContent(), 'Dzień dobry, Anna');
+  assert.equal(await page.getByTestId('program-name').textContent(), 'Evening Recovery IOP');
+  assert.ok((await page.locator('.p-main .subtitle').textContent()).includes('2026'), 'today\'s date, written out');
+  await assertCrisisButton(page, 'home');
+  assert.equal(await page.getByTestId('crisis-button').innerText().then((s) => s.replace(/\s+/g, ' ').trim()), '☎ Pomoc teraz');
+  await checkA11y(page, 'patient home');
+  await screenshot(page, 'patient-home');
+
+  // One tap, and it needs no network: the numbers came with sign-in.
+  const offlineRequests = [];
+  const onRequest = (r) => offlineRequests.push(r.url());
+  page.on('request', onRequest);
+  await context.setOffline(true);
+  await page.getByTestId('crisis-button').click();
+  await assertCrisisNumbers(page);
+  page.off('request', onRequest);
+  assert.deepEqual(offlineRequests.filter((u) => u.includes('/api/')), [], 'the help screen needs no request');
+  assert.equal(await page.locator('#main h1').textContent(), 'Pomoc teraz');
+  assert.ok((await page.locator('#main').innerText()).includes('Mój plan bezpieczeństwa'));
+  await context.setOffline(false);
+  await assertCrisisButton(page, 'help');
+  await checkA11y(page, 'patient help');
+  await screenshot(page, 'patient-help');
+
+  // From the account screen, scrolled to the bottom: still one tap.
+  await page.getByRole('link', { name: 'Konto' }).click();
+  await page.locator('#main h1', { hasText: 'Moje konto' }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await assertCrisisButton(page, 'account');
+  await checkA11y(page, 'patient account');
+  await screenshot(page, 'patient-account');
+  await page.getByTestId('crisis-button').click();
+  await assertCrisisNumbers(page);
+
+  // Keyboard: the crisis button is reachable with Tab.
+  await page.locator('#main h1').focus();
+  let reached = false;
+  for (let i = 0; i < 30 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.dataset?.testid === 'crisis-button');
+  }
+  assert.ok(reached, 'Tab reaches the crisis button');
+
+  // Switch to German in the header; it is saved for next time.
+  await page.getByRole('link', { name: 'Start' }).click();
+  await page.getByLabel('Język').selectOption('de');
+  await page.locator('#main h1', { hasText: 'Hallo, Anna' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  assert.equal(await page.getByTestId('crisis-button').innerText().then((s) => s.replace(/\s+/g, ' ').trim()), '☎ Hilfe jetzt');
+  await page.reload();
+  await page.locator('#main h1', { hasText: 'Hallo, Anna' }).waitFor();
+  const asAnna = await apiAs(srv.url, 'anna.k', PATIENT_PASSWORD);
+  assert.equal((await asAnna('GET', '/me')).body.language, 'de');
+
+  // No patient data in the URL or web storage.
+  assert.ok(['/', '/help', '/account'].includes(new URL(page.url()).pathname));
+  assert.equal(new URL(page.url()).search, '');
+  await assertNoStorage(page, context);
+  // Chromium fetches the favicon lazily; offline, that one fails.
+  assert.deepEqual(unexpectedErrors(errors).filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED')), []);
+  await context.close();
+});
+
+test('an English-speaking patient sees the English app', async () => {
+  const { context, page, errors } = await newPage(browser, { ...PHONE, locale: 'pl-PL' });
+  await login(page, srv.url, 'emily.c', PATIENT_PASSWORD);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('#main h1').textContent(), 'Hello, Emily');
+  assert.equal(await page.getByTestId('program-name').textContent(), 'Morning Mood & Anxiety IOP');
+  await page.getByTestId('crisis-button').click();
+  await page.locator('#main h1', { hasText: 'Help now' }).waitFor();
+  assert.ok((await page.locator('.crisis-list a').count()) > 0);
+  await assertCrisisButton(page, 'help (English)');
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
