@@ -14,6 +14,9 @@ export const webDir = path.resolve(here, '..');
 export const distDir = path.join(webDir, 'dist');
 export const screenshotDir = path.resolve(webDir, '..', 'build', 'screenshots');
 
+/** Words spelled the same in English and the other language; any other copy is untranslated. */
+export const SAME_WORDS = { pl: ['E-mail', 'Program', 'Status', 'Administrator'], de: ['Name', 'Status'] };
+
 export const STAFF_PASSWORD = 'demo-clinic-2026';
 export const PATIENT_PASSWORD = 'demo-patient-2026';
 
@@ -163,9 +166,10 @@ export async function checkA11y(page, label) {
   assert.ok(result.passes.length > 10, `axe-core ran its checks on ${label}`);
 }
 
-export async function screenshot(page, name) {
+/** Saves build/screenshots/NAME.png (phones: the viewport, as a person sees it). */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }
 
 /** Navigates with the app's own navigation (no reload) and waits for the new heading. */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { webDir } from './helpers.mjs';
+import { SAME_WORDS, webDir } from './helpers.mjs';
 
 const LANGS = ['en', 'pl', 'de'];
 const i18nDir = path.join(webDir, 'src', 'i18n');
@@ -86,13 +86,12 @@ test('plural entries have every category the language uses', () => {
 });
 
 test('Polish and German are translated, not copied from English', () => {
-  // Short words may be the same ("Status", "Program"); sentences may not. Known exceptions:
-  const same = { pl: ['role.admin'], de: [] };
+  // Only SAME_WORDS may be identical; any other copy is untranslated, however short.
+  const same = SAME_WORDS;
   for (const l of ['pl', 'de']) {
     const copied = Object.keys(catalogs.en).filter((k) => {
-      if (same[l].includes(k)) return false;
       const en = variants(catalogs.en[k]).join('|');
-      return en.length > 12 && en === variants(catalogs[l][k]).join('|');
+      return en === variants(catalogs[l][k]).join('|') && !same[l].includes(en);
     });
     assert.deepEqual(copied, [], `${l}.json entries identical to English`);
   }

@@ -62,7 +62,7 @@ test('a patient on a phone reaches crisis numbers with one tap from every screen
   await assertCrisisButton(page, 'home');
   assert.equal(await page.getByTestId('crisis-button').innerText().then((s) => s.replace(/\s+/g, ' ').trim()), '☎ Pomoc teraz');
   await checkA11y(page, 'patient home');
-  await screenshot(page, 'patient-home');
+  await screenshot(page, 'patient-home', { fullPage: false });
 
   // One tap, and it needs no network: the numbers came with sign-in.
   const offlineRequests = [];
@@ -78,7 +78,7 @@ test('a patient on a phone reaches crisis numbers with one tap from every screen
   await context.setOffline(false);
   await assertCrisisButton(page, 'help');
   await checkA11y(page, 'patient help');
-  await screenshot(page, 'patient-help');
+  await screenshot(page, 'patient-help', { fullPage: false });
 
   // From the account screen, scrolled to the bottom: still one tap.
   await page.getByRole('link', { name: 'Konto' }).click();
@@ -86,7 +86,7 @@ test('a patient on a phone reaches crisis numbers with one tap from every screen
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await assertCrisisButton(page, 'account');
   await checkA11y(page, 'patient account');
-  await screenshot(page, 'patient-account');
+  await screenshot(page, 'patient-account', { fullPage: false });
   await page.getByTestId('crisis-button').click();
   await assertCrisisNumbers(page);
 

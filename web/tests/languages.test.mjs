@@ -1,0 +1,238 @@
+// In Polish and in German, no screen shows interface text from the English catalog (or a raw
+// key). Every text node, label and accessible name on each screen is compared with the English
+// strings; data (names, programs) and text the server marks as English (lang="en") are skipped.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  PATIENT_PASSWORD,
+  SAME_WORDS,
+  STAFF_PASSWORD,
+  apiAs,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServer,
+  unexpectedErrors,
+  webDir,
+} from './helpers.mjs';
+
+const catalog = (l) => JSON.parse(readFileSync(path.join(webDir, 'src', 'i18n', `${l}.json`), 'utf8'));
+const en = catalog('en');
+const variants = (e) => (typeof e === 'string' ? [e] : Object.values(e));
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** English strings (as patterns, placeholders filled by anything) that must not appear in `lang`. */
+function englishPatterns(lang) {
+  const target = catalog(lang);
+  const patterns = [];
+  for (const [key, entry] of Object.entries(en)) {
+    for (const v of variants(entry)) {
+      // The same word in both languages ("Status"), when known to be so.
+      if (variants(target[key]).includes(v) && SAME_WORDS[lang].includes(v)) continue;
+      if (!/[A-Za-z]{2}/.test(v.replace(/\{\w+\}/g, ''))) continue; // only placeholders
+      const re = new RegExp(`^${v.split(/\{\w+\}/).map(escape).join('.+?')}$`, 's');
+      patterns.push({ key, value: v, re });
+    }
+  }
+  return patterns;
+}
+
+/** Runs in the page: every visible interface string in the page's language. */
+function visibleStrings() {
+  const docLang = document.documentElement.lang;
+  const foreign = (el) => {
+    const l = el.closest('[lang]');
+    return !!l && l !== document.documentElement && l.getAttribute('lang') !== docLang;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    const s = (n.textContent ?? '').trim();
+    if (!s || !el || el.closest('code, script, style, noscript') || foreign(el)) continue;
+    if (!el.checkVisibility()) continue;
+    out.push(s);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
+    if (foreign(el) || !el.checkVisibility()) continue;
+    for (const a of ['aria-label', 'placeholder', 'title', 'alt']) {
+      const v = el.getAttribute(a);
+      if (v) out.push(v.trim());
+    }
+  }
+  out.push(document.title.replace(/ · Pomost$/, ''));
+  return out;
+}
+
+let srv;
+let browser;
+before(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+  // A roster with gaps, so its warnings are on screen too.
+  const admin = await apiAs(srv.url, 'admin');
+  const morning = (await admin('GET', '/programs')).body.items.find((p) => p.name.startsWith('Morning')).id;
+  const roster = (await admin('GET', `/programs/${morning}/on-call`)).body;
+  const e = roster.entries.find((x) => x.display_name === 'Karin Wolf');
+  const put = await admin('PUT', `/programs/${morning}/on-call`, {
+    version: roster.version,
+    entries: [{ staff_id: e.staff_id, tier: 'clinician', starts: e.starts, ends: e.ends }],
+  });
+  assert.equal(put.status, 200);
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+for (const lang of ['pl', 'de']) {
+  test(`every screen in ${lang} is free of English interface text`, async () => {
+    const t = catalog(lang);
+    const patterns = englishPatterns(lang);
+    const keys = new Set(Object.keys(en));
+    const seen = {};
+    const locale = { pl: 'pl-PL', de: 'de-DE' }[lang];
+
+    const check = async (page, screen) => {
+      assert.equal(await page.getAttribute('html', 'lang'), lang, `html lang on ${screen}`);
+      const strings = await page.evaluate(visibleStrings);
+      assert.ok(strings.length > 5, `collected the strings of ${screen}`);
+      const english = [];
+      for (const s of strings) {
+        if (keys.has(s)) english.push(`${s} (a raw key)`);
+        const hit = patterns.find((p) => p.re.test(s));
+        if (hit) english.push(`"${s}" (en: ${hit.key})`);
+      }
+      assert.deepEqual(english, [], `untranslated text on ${screen} (${lang})`);
+      seen[screen] = strings.length;
+    };
+    const heading = (page, text) => page.locator('#main h1', { hasText: text }).first().waitFor();
+    const nav = (page, key) => page.getByRole('navigation').getByRole('link', { name: t[key], exact: true }).click();
+    const signIn = async (page, user, password) => {
+      await page.goto(srv.url + '/');
+      await heading(page, t['login.title']);
+      await page.getByLabel(t['login.username']).fill(user);
+      await page.getByLabel(t['login.password']).fill(password);
+      await page.locator('form button[type="submit"]').click();
+      await page.locator('.topbar, .p-app').first().waitFor();
+    };
+    const setLanguage = async (page) => {
+      const select = page.locator('select.lang-select');
+      if ((await select.inputValue()) !== lang) {
+        await select.selectOption(lang);
+        await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      }
+    };
+
+    // Sign-in page, in the browser's language.
+    {
+      const { context, page, errors } = await newPage(browser, { locale });
+      await page.goto(srv.url + '/');
+      await heading(page, t['login.title']);
+      await check(page, 'sign-in');
+      // A clinician, switched to this language.
+      await signIn(page, 'dr.nowak', STAFF_PASSWORD);
+      await setLanguage(page);
+      await heading(page, t['patients.title']);
+      await page.locator('tbody tr').first().waitFor();
+      await check(page, 'patients');
+      await page.getByLabel(t['patients.search_name'], { exact: true }).fill('Kowalska');
+      await page.locator('form[role="search"] button[type="submit"]').click();
+      await page.locator('.result-summary').waitFor();
+      await check(page, 'patient search');
+      await page.locator('a.row-link').first().click();
+      await heading(page, 'Kowalska, Anna');
+      await page.locator('dl.facts').nth(1).waitFor();
+      await page.locator('details.edit summary').click();
+      await check(page, 'chart');
+      await nav(page, 'nav.programs');
+      await page.locator('#main section.card h2').first().waitFor();
+      await page.locator('.crisis-list').first().waitFor();
+      await check(page, 'programs');
+      await nav(page, 'nav.oncall');
+      await page.getByTestId('oncall-table').waitFor();
+      await page.getByLabel(t['oncall.program']).selectOption({ label: 'Morning Mood & Anxiety IOP' });
+      await page.getByTestId('coverage-warnings').waitFor();
+      await check(page, 'on-call roster with gaps');
+      await nav(page, 'nav.staff');
+      await page.getByTestId('staff-table').waitFor();
+      await check(page, 'staff');
+      await nav(page, 'nav.account');
+      await heading(page, t['account.title']);
+      await check(page, 'account');
+      await nav(page, 'nav.patients');
+      await page.getByTestId('roster-banner').waitFor();
+      await check(page, 'patients with the roster banner');
+
+      // The session lock.
+      await srv.advanceClock(16 * 60_000);
+      await page.locator('select.lang-select').selectOption('en');
+      await page.locator('dialog.lock').waitFor();
+      await check(page, 'session lock');
+      await screenshot(page, `session-lock-${lang}`);
+      await page.locator('dialog.lock input[type="password"]').fill(STAFF_PASSWORD);
+      await page.locator('dialog.lock button[type="submit"]').click();
+      await page.locator('dialog.lock').waitFor({ state: 'detached' });
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await page.locator('select.lang-select').selectOption(lang);
+      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      assert.deepEqual(unexpectedErrors(errors), []);
+      await context.close();
+    }
+
+    // An administrator: the staff form with its errors, and the audit trail.
+    {
+      const { context, page, errors } = await newPage(browser, { locale });
+      await signIn(page, 'admin', STAFF_PASSWORD);
+      await setLanguage(page);
+      await nav(page, 'nav.staff');
+      await page.getByTestId('staff-table').waitFor();
+      await page.getByRole('button', { name: t['staff.add'] }).click();
+      await page.getByTestId('staff-form').locator('button[type="submit"]').click();
+      await page.getByTestId('staff-form').getByRole('alert').waitFor();
+      await check(page, 'staff form with errors');
+      await page.getByTestId('staff-table').locator('tbody tr button').first().click();
+      await page.getByTestId('staff-form').waitFor();
+      await check(page, 'staff edit form');
+      await nav(page, 'nav.audit');
+      await page.getByTestId('audit-table').waitFor();
+      await check(page, 'audit trail');
+      await nav(page, 'nav.programs');
+      await page.locator('#main section.card h2').first().waitFor();
+      await check(page, 'programs (admin)');
+      assert.deepEqual(unexpectedErrors(errors), []);
+      await context.close();
+    }
+
+    // A patient on a phone.
+    {
+      const { context, page, errors } = await newPage(browser, { width: 360, height: 740, locale });
+      await signIn(page, 'emily.c', PATIENT_PASSWORD);
+      await setLanguage(page);
+      await heading(page, t['patient.hello'].replace('{name}', 'Emily'));
+      await check(page, 'patient home');
+      await page.getByTestId('crisis-button').click();
+      await heading(page, t['crisis.title']);
+      await check(page, 'patient help');
+      await page.getByRole('link', { name: t['patient.nav_account'] }).click();
+      await heading(page, t['account.title']);
+      await check(page, 'patient account');
+      assert.deepEqual(unexpectedErrors(errors), []);
+      await context.close();
+    }
+    assert.equal(Object.keys(seen).length, 17, `screens checked: ${Object.keys(seen).join(', ')}`);
+  });
+}
+
+test('the check itself catches English text', async () => {
+  // Guard against a checker that silently passes: English strings must be flagged.
+  const patterns = englishPatterns('pl');
+  for (const s of ['Patients', 'Sign in', 'Page 3', 'Coverage gaps in Some Program', 'Alerts paused — sign in to continue.']) {
+    assert.ok(patterns.some((p) => p.re.test(s)), `"${s}" is recognised as English`);
+  }
+  for (const s of ['Pacjenci', 'Strona 3', 'Anna Kowalska', 'Program', 'Status']) {
+    assert.ok(!patterns.some((p) => p.re.test(s)), `"${s}" is not flagged`);
+  }
+});
