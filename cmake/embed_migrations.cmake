@@ -1,5 +1,6 @@
 # Writes a C++ file holding every migration's SQL text, ordered by file name (0001_..., 0002_...).
 function(emit dialect files)
+  string(REPLACE "|" ";" files "${files}")
   list(SORT files)
   set(body "")
   foreach(f IN LISTS files)

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libpq-dev
+  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libpq-dev libcurl4-openssl-dev
   postgresql-15 postgresql-client-15
   libhowardhinnant-date-dev tzdata
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev

@@ -37,6 +37,15 @@ const std::vector<Setting>& settings() {
       {"auth.address_window", "POMOST_AUTH_ADDRESS_WINDOW", "window for address failures (default 15m)"},
       {"auth.touch_interval", "POMOST_AUTH_TOUCH_INTERVAL", "how often session activity is written (default 60s)"},
       {"log.level", "POMOST_LOG_LEVEL", "trace, debug, info, warn, error (default info)"},
+      {"data.dir", "POMOST_DATA_DIR", "instruments, check-in forms and translations (default: data/ of the sources)"},
+      {"data.instruments_dir", "POMOST_INSTRUMENTS_DIR",
+       "the clinic's own instrument definitions (e.g. a licensed C-SSRS)"},
+      {"notify.public_url", "POMOST_PUBLIC_URL", "address staff use to reach Pomost, for links in webhooks and e-mail"},
+      {"notify.smtp_url", "POMOST_SMTP_URL",
+       "smtp://host:port or smtps://...; e-mail notifications are off without it"},
+      {"notify.smtp_from", "POMOST_SMTP_FROM", "sender address of notification e-mails"},
+      {"notify.smtp_user", "POMOST_SMTP_USER", "SMTP login"},
+      {"notify.smtp_password", "POMOST_SMTP_PASSWORD", "SMTP password (prefer the environment over the file)"},
   };
   return kSettings;
 }
@@ -168,6 +177,13 @@ Result<Config> load_config(const std::optional<std::string>& file,
   integer("auth.address_failures", 1, 100000, c.auth.address_failures);
   duration("auth.address_window", Millis(1000), c.auth.address_window);
   duration("auth.touch_interval", Millis(0), c.auth.touch_interval);
+  if (auto s = get("data.dir")) c.data_dir = *s;
+  if (auto s = get("data.instruments_dir")) c.instruments_dir = *s;
+  if (auto s = get("notify.public_url")) c.public_url = *s;
+  if (auto s = get("notify.smtp_url")) c.smtp_url = *s;
+  if (auto s = get("notify.smtp_from")) c.smtp_from = *s;
+  if (auto s = get("notify.smtp_user")) c.smtp_user = *s;
+  if (auto s = get("notify.smtp_password")) c.smtp_password = *s;
   if (auto s = get("log.level")) {
     if (*s != "trace" && *s != "debug" && *s != "info" && *s != "warn" && *s != "error")
       errors.push_back({"log.level", "must be trace, debug, info, warn or error"});

@@ -21,6 +21,10 @@ struct Config {
   size_t max_batch = 1024;       // jobs per group commit
   int hash_threads = 1;          // password hashing pool (argon2id is slow by design)
   std::string log_level = "info";
+  std::string data_dir;         // instruments, check-in forms, translations; default: data/ of the source tree
+  std::string instruments_dir;  // the clinic's own definitions, added to or replacing shipped ones
+  std::string public_url;       // how staff reach this server (links in webhooks and e-mail)
+  std::string smtp_url, smtp_from, smtp_user, smtp_password;  // e-mail is off without smtp_url
   service::AuthOptions auth;
 };
 

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+#include <thread>
 
 #include "app/config.h"
 #include "audit/chain.h"
@@ -18,9 +20,14 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "notify/curl_sender.h"
 #include "service/access.h"
+#include "service/alerts.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/event_hub.h"
+#include "service/monitoring.h"
+#include "service/outbox.h"
 #include "service/registry_service.h"
 #include "service/setup.h"
 #include "store/sqlite/sqlite_store.h"
@@ -90,6 +97,27 @@ Result<Opened> open_store(const Config& c) {
   return o;
 }
 
+std::string default_data_dir() {
+#ifdef POMOST_SOURCE_DIR
+  return (std::filesystem::path(POMOST_SOURCE_DIR) / "data").string();
+#else
+  return "data";
+#endif
+}
+
+Status load_catalogs(const Config& c, domain::InstrumentCatalog& instruments, domain::ReasonCatalog& reasons) {
+  const std::string dir = c.data_dir.empty() ? default_data_dir() : c.data_dir;
+  RETURN_IF_ERROR(instruments.load_directory(dir + "/instruments"));
+  RETURN_IF_ERROR(instruments.load_directory(dir + "/checkin-forms"));
+  if (!c.instruments_dir.empty()) RETURN_IF_ERROR(instruments.load_directory(c.instruments_dir));
+  std::ifstream in(dir + "/i18n/reasons.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto o = parse_object(ss.str());
+  if (!o.ok()) return Status::Internal(dir + "/i18n/reasons.json is missing or not JSON");
+  return reasons.load(*o);
+}
+
 std::string default_web_root() {
 #ifdef POMOST_SOURCE_DIR
   std::filesystem::path p = std::filesystem::path(POMOST_SOURCE_DIR) / "web" / "dist";
@@ -144,10 +172,22 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   const bool demo = demo_flag || state->demo;
   if (demo) spdlog::warn("DEMO MODE: this server holds synthetic demo data only");
 
+  domain::InstrumentCatalog instruments;
+  domain::ReasonCatalog reasons;
+  if (auto st = load_catalogs(c, instruments, reasons); !st.ok()) return fail("cannot load instruments", st);
+
+  notify::init_curl();
+  auto sender = notify::make_curl_sender({c.smtp_url, c.smtp_from, c.smtp_user, c.smtp_password});
+  service::OutboxWorker outbox(store, *clock, *sender);
+  service::EventHub hub;
+  hub.after_commit(store);
+
   http::Metrics metrics;
   store.set_batch_observer([&metrics](size_t jobs, double secs) { metrics.commit_batch(jobs, secs); });
-  store.set_after_commit([&store, &chain] {
+  store.set_after_commit([&store, &chain, &hub, &outbox] {
     if (auto st = chain.write_anchor(store); !st.ok()) spdlog::error("audit anchor: {}", st.message());
+    hub.after_commit(store);
+    outbox.wake();
   });
 
   WorkQueue hash_pool(c.hash_threads, 256);
@@ -158,6 +198,13 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   service::AuthService auth(runner, *clock, hash_pool, auth_options);
   service::RegistryService registry(runner, access, auth, hash_pool);
   service::AuditService audit_service(runner, access);
+  const std::string public_url = !c.public_url.empty()
+                                     ? c.public_url
+                                     : std::string(c.server.tls_cert.empty() ? "http" : "https") + "://" +
+                                           c.server.host + ":" + std::to_string(c.server.port);
+  service::AlertEngine alert_engine(reasons, {public_url, !c.smtp_url.empty()});
+  WorkQueue feed_pool(1, 100000);
+  service::Monitoring monitoring(runner, access, *clock, instruments, reasons, alert_engine, hub, auth, feed_pool);
   metrics.gauge("pomost_active_sessions", "Sessions not ended and not expired.",
                 [&auth, clock] { return static_cast<double>(auth.active_sessions(clock->now())); });
 
@@ -166,14 +213,32 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   api_options.demo = demo;
   api_options.tls = !c.server.tls_cert.empty();
   api_options.test_clock = sim.get();
-  http::Api api(http::Services{store, *clock, auth, registry, audit_service, metrics}, api_options);
+  http::Api api(http::Services{store, *clock, auth, registry, audit_service, monitoring, hub, metrics}, api_options);
   http::Server server(c.server, api);
   if (auto st = server.bind(); !st.ok()) return fail("cannot start", st);
   std::cout << "pomost: listening on " << (api_options.tls ? "https" : "http") << "://" << c.server.host << ":"
             << server.port() << std::endl;
   spdlog::info("listening on {}:{} (database {})", c.server.host, server.port(), c.db);
+  outbox.start();
+  // The time-driven work: escalation deadlines, missed check-ins, stream heartbeats and expiry.
+  std::atomic<bool> ticking{true};
+  std::thread ticker([&] {
+    while (ticking) {
+      try {
+        monitoring.tick(clock->now());
+      } catch (const std::exception& e) {
+        spdlog::error("time-driven work: {}", e.what());
+      }
+      hub.tick();
+      for (int i = 0; i < 5 && ticking; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   server.run();
   spdlog::info("stopped accepting; closing the store");
+  ticking = false;
+  ticker.join();
+  outbox.stop();
+  feed_pool.stop();
   hash_pool.stop();
   store.close();
   (void)chain.write_anchor(store);

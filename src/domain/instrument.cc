@@ -79,9 +79,12 @@ class Loader {
     auto op_value = [&](Condition& x) {
       x.op = str(o, "op", path);
       static const std::vector<std::string> ops = {">=", ">", "<=", "<", "==", "!="};
-      if (!x.op.empty() && std::find(ops.begin(), ops.end(), x.op) == ops.end()) errors.push_back({path + ".op", "unknown operator"});
-      if (auto* val = o.if_contains("value")) x.value = number(*val, path + ".value");
-      else errors.push_back({path + ".value", "is required"});
+      if (!x.op.empty() && std::find(ops.begin(), ops.end(), x.op) == ops.end())
+        errors.push_back({path + ".op", "unknown operator"});
+      if (auto* val = o.if_contains("value"))
+        x.value = number(*val, path + ".value");
+      else
+        errors.push_back({path + ".value", "is required"});
     };
     if (o.contains("any") || o.contains("all")) {
       c.kind = o.contains("any") ? Condition::Kind::any : Condition::Kind::all;
@@ -172,8 +175,10 @@ bool holds(const Condition& c, const Values& v) {
       auto it = v.numbers.find(c.ref);
       return it != v.numbers.end() && compare(it->second, c.op, c.value);
     }
-    case Condition::Kind::declined: return v.declined.count(c.ref) > 0;
-    case Condition::Kind::total: return v.total && compare(*v.total, c.op, c.value);
+    case Condition::Kind::declined:
+      return v.declined.count(c.ref) > 0;
+    case Condition::Kind::total:
+      return v.total && compare(*v.total, c.op, c.value);
     case Condition::Kind::subscale: {
       auto it = v.subscales.find(c.ref);
       return it != v.subscales.end() && compare(it->second, c.op, c.value);
@@ -182,7 +187,8 @@ bool holds(const Condition& c, const Values& v) {
       return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, v); });
     case Condition::Kind::all:
       return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, v); });
-    case Condition::Kind::classification: return false;
+    case Condition::Kind::classification:
+      return false;
   }
   return false;
 }
@@ -214,7 +220,8 @@ std::string check_answer(const Item& item, const json::value& a) {
   double d = a.to_number<double>();
   if (item.type == "number") {
     if (item.integer && d != std::floor(d)) return "must be a whole number";
-    if (d < item.min || d > item.max) return "must be between " + format_value(item.min) + " and " + format_value(item.max);
+    if (d < item.min || d > item.max)
+      return "must be between " + format_value(item.min) + " and " + format_value(item.max);
     return "";
   }
   for (const auto& o : item.options)
@@ -241,7 +248,8 @@ Result<Instrument> load_instrument(const json::object& d) {
     for (const auto& kv : langs->as_object())
       ins.language_status[std::string(kv.key())] = kv.value().is_string() ? std::string(kv.value().as_string()) : "";
   } else {
-    l.errors.push_back({"languages", "must say, per language, whether the wording is original, validated or an English fallback"});
+    l.errors.push_back(
+        {"languages", "must say, per language, whether the wording is original, validated or an English fallback"});
   }
   for (const char* lang : {"en", "pl", "de"})
     if (!ins.language_status.count(lang)) l.errors.push_back({std::string("languages.") + lang, "is required"});
@@ -269,8 +277,10 @@ Result<Instrument> load_instrument(const json::object& d) {
     it.text = l.text(o.if_contains("text"), p + ".text");
     it.type = o.contains("type") ? l.str(o, "type", p) : "choice";
     if (it.type == "choice") {
-      if (auto* opts = o.if_contains("options")) it.options = l.options(*opts, p + ".options", sets);
-      else l.errors.push_back({p + ".options", "is required for a choice item"});
+      if (auto* opts = o.if_contains("options"))
+        it.options = l.options(*opts, p + ".options", sets);
+      else
+        l.errors.push_back({p + ".options", "is required for a choice item"});
     } else if (it.type == "number") {
       it.min = o.contains("min") ? l.number(o.at("min"), p + ".min") : 0;
       it.max = o.contains("max") ? l.number(o.at("max"), p + ".max") : 0;
@@ -327,7 +337,8 @@ Result<Instrument> load_instrument(const json::object& d) {
     for (const auto& kv : cs->as_object()) {
       SexCutoffs sc;
       if (kv.value().is_object())
-        for (const auto& s : kv.value().as_object()) sc.by_sex[std::string(s.key())] = l.number(s.value(), "cutoff_sets");
+        for (const auto& s : kv.value().as_object())
+          sc.by_sex[std::string(s.key())] = l.number(s.value(), "cutoff_sets");
       ins.cutoff_sets[std::string(kv.key())] = std::move(sc);
     }
   }
@@ -337,8 +348,10 @@ Result<Instrument> load_instrument(const json::object& d) {
       const auto& co = cl->as_array()[i].as_object();
       Classification c;
       c.id = l.str(co, "id", p);
-      if (auto* w = co.if_contains("when")) c.when = l.condition(*w, p + ".when");
-      else l.errors.push_back({p + ".when", "is required"});
+      if (auto* w = co.if_contains("when"))
+        c.when = l.condition(*w, p + ".when");
+      else
+        l.errors.push_back({p + ".when", "is required"});
       c.safety = co.contains("safety") && co.at("safety").is_bool() && co.at("safety").as_bool();
       ins.classifications.push_back(std::move(c));
     }
@@ -350,7 +363,8 @@ Result<Instrument> load_instrument(const json::object& d) {
     for (const auto& t : s.items)
       if (!ins.item(t)) l.errors.push_back({"subscales." + s.id, "refers to unknown item " + t});
   for (size_t i = 0; i < ins.items.size(); ++i)
-    if (ins.items[i].show_if) check_refs(ins, *ins.items[i].show_if, "items[" + std::to_string(i) + "].show_if", l.errors);
+    if (ins.items[i].show_if)
+      check_refs(ins, *ins.items[i].show_if, "items[" + std::to_string(i) + "].show_if", l.errors);
   for (size_t i = 0; i < ins.classifications.size(); ++i)
     check_refs(ins, ins.classifications[i].when, "classifications[" + std::to_string(i) + "].when", l.errors);
   for (size_t i = 1; i < ins.bands.size(); ++i)
@@ -366,8 +380,10 @@ namespace {
 Values values_of(const Instrument& ins, const std::map<std::string, json::value>& answers) {
   Values v;
   for (const auto& [id, a] : answers) {
-    if (a.is_string()) v.declined[id] = true;
-    else v.numbers[id] = a.to_number<double>();
+    if (a.is_string())
+      v.declined[id] = true;
+    else
+      v.numbers[id] = a.to_number<double>();
   }
   if (!ins.total_items.empty()) {
     double total = 0;
@@ -393,7 +409,9 @@ Values values_of(const Instrument& ins, const std::map<std::string, json::value>
   return v;
 }
 
-bool shown(const Item& item, const Values& v) { return !item.show_if || holds(*item.show_if, v); }
+bool shown(const Item& item, const Values& v) {
+  return !item.show_if || holds(*item.show_if, v);
+}
 
 }  // namespace
 
@@ -408,8 +426,10 @@ Result<Score> score(const Instrument& ins, const json::object& answers, const Sc
       continue;
     }
     std::string why = check_answer(*item, kv.value());
-    if (!why.empty()) errors.push_back({"answers." + id, why});
-    else valid[id] = kv.value();
+    if (!why.empty())
+      errors.push_back({"answers." + id, why});
+    else
+      valid[id] = kv.value();
   }
   Values v = values_of(ins, valid);
   for (const auto& item : ins.items) {
@@ -438,7 +458,9 @@ Result<Score> score(const Instrument& ins, const json::object& answers, const Sc
       cut = it->second;
     } else {
       // rules.md: "diverse" and "unknown" use the lower cut-off.
-      cut = by_sex.empty() ? 0 : std::min_element(by_sex.begin(), by_sex.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
+      cut = by_sex.empty() ? 0 : std::min_element(by_sex.begin(), by_sex.end(), [](auto& a, auto& b) {
+                                   return a.second < b.second;
+                                 })->second;
     }
     s.band = *s.total >= cut ? "positive" : "negative";
   }

@@ -48,7 +48,7 @@ struct Item {
   bool integer = true;
   bool required = true;
   bool scored = true;
-  bool allow_declined = false;  // "declined" is a valid answer (ASQ, C-SSRS)
+  bool allow_declined = false;       // "declined" is a valid answer (ASQ, C-SSRS)
   std::optional<Condition> show_if;  // asked only when true (skipped items are not required)
   std::string loinc;
 };
@@ -72,7 +72,7 @@ struct SexCutoffs {
 };
 
 struct Classification {
-  std::string id;       // e.g. "acute_positive"
+  std::string id;  // e.g. "acute_positive"
   Condition when;
   bool safety = false;  // evaluated on refused submissions too (rules.md ⚑)
 };
@@ -82,7 +82,7 @@ struct Instrument {
   std::string version;
   Text title;
   Text instructions;
-  std::string administration;  // "self_report" or "clinician"
+  std::string administration;                          // "self_report" or "clinician"
   std::map<std::string, std::string> language_status;  // lang -> "original" | "validated" | "fallback_en"
   std::string licence;
   std::string translation_note;
@@ -91,26 +91,26 @@ struct Instrument {
   std::vector<std::string> total_items;  // empty: no total
   std::string total_transform;
   std::vector<Subscale> subscales;
-  std::vector<Band> bands;  // over the total
+  std::vector<Band> bands;                        // over the total
   std::map<std::string, SexCutoffs> cutoff_sets;  // positive when total >= cut-off
-  std::vector<Classification> classifications;  // ordered; the first that holds is the result
-  json::object source;  // the definition as loaded (served by GET /instruments/{id})
+  std::vector<Classification> classifications;    // ordered; the first that holds is the result
+  json::object source;                            // the definition as loaded (served by GET /instruments/{id})
 
   const Item* item(const std::string& id) const;
 };
 
 // Everything the scoring needs beyond the answers.
 struct ScoringContext {
-  std::string sex = "unknown";          // for sex-specific cut-offs
-  std::string cutoff_set;               // "" = the instrument's first set
+  std::string sex = "unknown";  // for sex-specific cut-offs
+  std::string cutoff_set;       // "" = the instrument's first set
 };
 
 struct Score {
   std::map<std::string, json::value> answers;  // validated; "declined" kept as a string
   std::optional<double> total;
   std::map<std::string, double> subscales;
-  std::optional<std::string> band;             // severity band id, or "positive"/"negative"
-  std::optional<std::string> classification;   // the instrument's own triage result
+  std::optional<std::string> band;                  // severity band id, or "positive"/"negative"
+  std::optional<std::string> classification;        // the instrument's own triage result
   std::vector<std::string> safety_classifications;  // safety-flagged classifications that hold
 };
 

@@ -8,11 +8,16 @@ namespace pomost::domain {
 
 std::string_view to_string(RiskLevel l) {
   switch (l) {
-    case RiskLevel::none: return "none";
-    case RiskLevel::low: return "low";
-    case RiskLevel::moderate: return "moderate";
-    case RiskLevel::high: return "high";
-    case RiskLevel::imminent: return "imminent";
+    case RiskLevel::none:
+      return "none";
+    case RiskLevel::low:
+      return "low";
+    case RiskLevel::moderate:
+      return "moderate";
+    case RiskLevel::high:
+      return "high";
+    case RiskLevel::imminent:
+      return "imminent";
   }
   return "none";
 }
@@ -25,10 +30,14 @@ std::optional<RiskLevel> parse_risk_level(std::string_view s) {
 
 std::string_view severity_of(RiskLevel l) {
   switch (l) {
-    case RiskLevel::imminent: return "imminent";
-    case RiskLevel::high: return "high";
-    case RiskLevel::moderate: return "warning";
-    default: return "info";
+    case RiskLevel::imminent:
+      return "imminent";
+    case RiskLevel::high:
+      return "high";
+    case RiskLevel::moderate:
+      return "warning";
+    default:
+      return "info";
   }
 }
 
@@ -48,10 +57,23 @@ std::string num(double d) {
   return s.str();
 }
 
-const std::vector<std::string> kRules = {
-    "asq_acute", "asq_positive", "cssrs_high", "cssrs_moderate", "cssrs_low", "phq9_item9", "phq9_severe",
-    "phq9_deterioration", "gad7_deterioration", "bam_use", "checkin_self_harm_intent", "checkin_self_harm_thoughts",
-    "checkin_substance_use", "checkin_eating_disorder", "missed_checkins", "missed_after_high_alert", "measure_missed"};
+const std::vector<std::string> kRules = {"asq_acute",
+                                         "asq_positive",
+                                         "cssrs_high",
+                                         "cssrs_moderate",
+                                         "cssrs_low",
+                                         "phq9_item9",
+                                         "phq9_severe",
+                                         "phq9_deterioration",
+                                         "gad7_deterioration",
+                                         "bam_use",
+                                         "checkin_self_harm_intent",
+                                         "checkin_self_harm_thoughts",
+                                         "checkin_substance_use",
+                                         "checkin_eating_disorder",
+                                         "missed_checkins",
+                                         "missed_after_high_alert",
+                                         "measure_missed"};
 
 Reason reason(std::string rule, RiskLevel level, bool floor, std::map<std::string, std::string> params = {}) {
   return Reason{std::move(rule), level, floor, std::move(params)};
@@ -62,7 +84,9 @@ double answer(const Score& s, const std::string& id) {
   return it != s.answers.end() && it->second.is_number() ? it->second.to_number<double>() : 0;
 }
 
-bool has(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const char* x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // The safety rules of an instrument's own classifications.
 void safety_rules(const std::string& form, const std::vector<std::string>& cls, const json::object* answers,
@@ -74,22 +98,31 @@ void safety_rules(const std::string& form, const std::vector<std::string>& cls, 
     return v->is_string() ? std::string(v->as_string()) : num(v->to_number<double>());
   };
   if (form == "asq") {
-    if (has(cls, "acute_positive")) out.push_back(reason("asq_acute", RiskLevel::imminent, true));
-    else if (has(cls, "non_acute_positive")) out.push_back(reason("asq_positive", RiskLevel::high, true));
+    if (has(cls, "acute_positive"))
+      out.push_back(reason("asq_acute", RiskLevel::imminent, true));
+    else if (has(cls, "non_acute_positive"))
+      out.push_back(reason("asq_positive", RiskLevel::high, true));
   } else if (form == "cssrs_screener") {
-    if (has(cls, "high")) out.push_back(reason("cssrs_high", RiskLevel::imminent, true));
-    else if (has(cls, "moderate")) out.push_back(reason("cssrs_moderate", RiskLevel::high, true));
+    if (has(cls, "high"))
+      out.push_back(reason("cssrs_high", RiskLevel::imminent, true));
+    else if (has(cls, "moderate"))
+      out.push_back(reason("cssrs_moderate", RiskLevel::high, true));
   } else if (form == "phq9") {
-    if (has(cls, "item9_positive")) out.push_back(reason("phq9_item9", RiskLevel::high, true, {{"value", value("phq9_9")}}));
+    if (has(cls, "item9_positive"))
+      out.push_back(reason("phq9_item9", RiskLevel::high, true, {{"value", value("phq9_9")}}));
   } else if (form.rfind("checkin_", 0) == 0) {
-    if (has(cls, "self_harm_intent")) out.push_back(reason("checkin_self_harm_intent", RiskLevel::imminent, true));
-    else if (has(cls, "self_harm_thoughts")) out.push_back(reason("checkin_self_harm_thoughts", RiskLevel::high, true));
+    if (has(cls, "self_harm_intent"))
+      out.push_back(reason("checkin_self_harm_intent", RiskLevel::imminent, true));
+    else if (has(cls, "self_harm_thoughts"))
+      out.push_back(reason("checkin_self_harm_thoughts", RiskLevel::high, true));
   }
 }
 
 }  // namespace
 
-const std::vector<std::string>& all_rule_ids() { return kRules; }
+const std::vector<std::string>& all_rule_ids() {
+  return kRules;
+}
 
 RuleThresholds RuleThresholds::from(const json::object& o, std::vector<FieldError>* errors) {
   RuleThresholds t;
@@ -128,21 +161,28 @@ std::vector<Reason> evaluate(const std::string& form, const Score& s, const Asse
   if (form == "cssrs_screener" && s.classification == "low") out.push_back(reason("cssrs_low", RiskLevel::low, false));
   if (form == "phq9" && s.total) {
     if (*s.total >= t.phq9_severe_total)
-      out.push_back(reason("phq9_severe", RiskLevel::moderate, false, {{"total", num(*s.total)}, {"threshold", num(t.phq9_severe_total)}}));
+      out.push_back(reason("phq9_severe", RiskLevel::moderate, false,
+                           {{"total", num(*s.total)}, {"threshold", num(t.phq9_severe_total)}}));
     if (h.baseline_total && *s.total - *h.baseline_total >= t.phq9_reliable_change)
       out.push_back(reason("phq9_deterioration", RiskLevel::moderate, false,
-                           {{"total", num(*s.total)}, {"baseline", num(*h.baseline_total)},
-                            {"change", num(*s.total - *h.baseline_total)}, {"threshold", num(t.phq9_reliable_change)}}));
+                           {{"total", num(*s.total)},
+                            {"baseline", num(*h.baseline_total)},
+                            {"change", num(*s.total - *h.baseline_total)},
+                            {"threshold", num(t.phq9_reliable_change)}}));
   }
   if (form == "gad7" && s.total && h.baseline_total && *s.total - *h.baseline_total >= t.gad7_reliable_change)
     out.push_back(reason("gad7_deterioration", RiskLevel::moderate, false,
-                         {{"total", num(*s.total)}, {"baseline", num(*h.baseline_total)},
-                          {"change", num(*s.total - *h.baseline_total)}, {"threshold", num(t.gad7_reliable_change)}}));
+                         {{"total", num(*s.total)},
+                          {"baseline", num(*h.baseline_total)},
+                          {"change", num(*s.total - *h.baseline_total)},
+                          {"threshold", num(t.gad7_reliable_change)}}));
   if (form == "bam" || form == "bam_iop") {
     const double alcohol = answer(s, form + "_4"), heavy = answer(s, form + "_5"), drugs = answer(s, form + "_6");
     if (alcohol + heavy + drugs > 0)
       out.push_back(reason("bam_use", RiskLevel::moderate, false,
-                           {{"alcohol_days", num(alcohol)}, {"heavy_days", num(heavy)}, {"drug_days", num(drugs)},
+                           {{"alcohol_days", num(alcohol)},
+                            {"heavy_days", num(heavy)},
+                            {"drug_days", num(drugs)},
                             {"days", form == "bam" ? "30" : "7"}}));
   }
   if (form.rfind("checkin_", 0) == 0) {
@@ -155,13 +195,17 @@ std::vector<Reason> evaluate(const std::string& form, const Score& s, const Asse
     const double binge = answer(s, "binge"), purge = answer(s, "purge"), restrict = answer(s, "restrict");
     if (purge > 0 || binge > t.binge_episodes || restrict > t.restrict_episodes)
       out.push_back(reason("checkin_eating_disorder", RiskLevel::moderate, false,
-                           {{"binge", num(binge)}, {"purge", num(purge)}, {"restrict", num(restrict)},
-                            {"binge_threshold", num(t.binge_episodes)}, {"restrict_threshold", num(t.restrict_episodes)}}));
+                           {{"binge", num(binge)},
+                            {"purge", num(purge)},
+                            {"restrict", num(restrict)},
+                            {"binge_threshold", num(t.binge_episodes)},
+                            {"restrict_threshold", num(t.restrict_episodes)}}));
   }
   return out;
 }
 
-std::vector<Reason> evaluate_refused(const std::string& form, const std::vector<std::string>& cls, const json::object& answers) {
+std::vector<Reason> evaluate_refused(const std::string& form, const std::vector<std::string>& cls,
+                                     const json::object& answers) {
   std::vector<Reason> out;
   safety_rules(form, cls, &answers, out);
   return out;
@@ -174,8 +218,13 @@ RiskLevel max_level(const std::vector<Reason>& reasons) {
 }
 
 bool self_harm_positive(const std::vector<Reason>& reasons) {
-  static const std::vector<std::string> kSelfHarm = {"asq_acute", "asq_positive", "cssrs_high", "cssrs_moderate",
-                                                     "cssrs_low", "phq9_item9", "checkin_self_harm_intent",
+  static const std::vector<std::string> kSelfHarm = {"asq_acute",
+                                                     "asq_positive",
+                                                     "cssrs_high",
+                                                     "cssrs_moderate",
+                                                     "cssrs_low",
+                                                     "phq9_item9",
+                                                     "checkin_self_harm_intent",
                                                      "checkin_self_harm_thoughts"};
   return std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
     return std::find(kSelfHarm.begin(), kSelfHarm.end(), r.rule) != kSelfHarm.end();
@@ -191,7 +240,8 @@ Status ReasonCatalog::load(const json::object& o) {
       continue;
     }
     for (const auto& lt : kv.value().as_object())
-      if (lt.value().is_string()) templates_[std::string(kv.key())][std::string(lt.key())] = std::string(lt.value().as_string());
+      if (lt.value().is_string())
+        templates_[std::string(kv.key())][std::string(lt.key())] = std::string(lt.value().as_string());
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors), "reasons catalog");
   return {};
@@ -203,7 +253,9 @@ std::vector<std::string> ReasonCatalog::rules() const {
   return out;
 }
 
-std::string ReasonCatalog::render(const Reason& r, const std::string& lang) const { return render(r.rule, r.params, lang); }
+std::string ReasonCatalog::render(const Reason& r, const std::string& lang) const {
+  return render(r.rule, r.params, lang);
+}
 
 std::string ReasonCatalog::render(const std::string& rule, const std::map<std::string, std::string>& params,
                                   const std::string& lang) const {

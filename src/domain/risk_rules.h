@@ -23,7 +23,7 @@ std::string_view severity_of(RiskLevel l);
 std::optional<RiskLevel> level_of_severity(std::string_view severity);
 
 struct Reason {
-  std::string rule;   // dedupe key with the patient (rules.md: "Repeats")
+  std::string rule;  // dedupe key with the patient (rules.md: "Repeats")
   RiskLevel level = RiskLevel::none;
   bool safety_floor = false;
   std::map<std::string, std::string> params;  // filled into the reason's text
@@ -31,13 +31,13 @@ struct Reason {
 
 // Program thresholds (settings.rule_thresholds), defaults of rules.md.
 struct RuleThresholds {
-  double phq9_severe_total = 20;      // PHQ-9 >= this: warning
-  double phq9_reliable_change = 6;    // rise from the episode's first score: warning
+  double phq9_severe_total = 20;    // PHQ-9 >= this: warning
+  double phq9_reliable_change = 6;  // rise from the episode's first score: warning
   double gad7_reliable_change = 4;
-  int binge_episodes = 0;             // binge episodes above this: warning (any purging always warns)
+  int binge_episodes = 0;  // binge episodes above this: warning (any purging always warns)
   int restrict_episodes = 0;
-  int missed_checkins = 2;            // consecutive missed check-ins on program days: warning
-  int post_alert_days = 14;           // a missed check-in within this many days after high/imminent: high
+  int missed_checkins = 2;   // consecutive missed check-ins on program days: warning
+  int post_alert_days = 14;  // a missed check-in within this many days after high/imminent: high
 
   // Reads settings, reporting bad values as `rule_thresholds.<key>`.
   static RuleThresholds from(const json::object& thresholds, std::vector<FieldError>* errors);

@@ -203,7 +203,10 @@ void Api::handle(HttpRequest req_in, Respond respond) {
       resp = problem(r.status(), request_id, out_lang);
     } else {
       resp.status = r->status;
-      if (r->raw_body) {
+      if (r->stream) {
+        resp.content_type = r->content_type;
+        resp.stream = std::move(r->stream);
+      } else if (r->raw_body) {
         resp.content_type = r->content_type;
         resp.body = std::move(*r->raw_body);
       } else if (resp.status != 204) {

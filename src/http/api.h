@@ -10,6 +10,8 @@
 #include "http/router.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/event_hub.h"
+#include "service/monitoring.h"
 #include "service/registry_service.h"
 
 namespace pomost::http {
@@ -27,6 +29,8 @@ struct Services {
   service::AuthService& auth;
   service::RegistryService& registry;
   service::AuditService& audit;
+  service::Monitoring& monitoring;
+  service::EventHub& hub;
   Metrics& metrics;
 };
 
@@ -35,6 +39,7 @@ class Api final : public Dispatcher {
   Api(Services services, ApiOptions options);
   void handle(HttpRequest req, Respond respond) override;
   HttpResponse refuse(int status, const std::string& detail, const std::string& client_addr) override;
+  void stopping() override { s_.hub.close_all(); }
 
   struct Call {
     service::RequestContext ctx;

@@ -2,9 +2,12 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "service/feed.h"
 
 namespace pomost::http {
 
@@ -24,7 +27,8 @@ struct HttpResponse {
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  bool close = false;  // close the connection after this response
+  bool close = false;                     // close the connection after this response
+  std::shared_ptr<service::Feed> stream;  // set: the body is written as it comes, then the connection closes
 
   void set(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
@@ -39,6 +43,8 @@ class Dispatcher {
   virtual void handle(HttpRequest req, Respond respond) = 0;
   // Responses for requests the socket layer refused before dispatching (limits, parse errors).
   virtual HttpResponse refuse(int status, const std::string& detail, const std::string& client_addr) = 0;
+  // The server stops: end long-lived responses (streams) so that the drain can finish.
+  virtual void stopping() {}
 };
 
 }  // namespace pomost::http

@@ -95,6 +95,46 @@ void Api::routes() {
   add("POST", "/api/v1/episodes/{id}/discharge", true,
       [&reg](Call& c) { reg.discharge_episode(c.ctx, c.param("id"), c.body, c.done); });
 
+  // Monitoring: instruments, check-ins, measures, due lists
+  auto& mon = s_.monitoring;
+  add("GET", "/api/v1/instruments", true, [&mon](Call& c) { mon.list_instruments(c.ctx, c.done); });
+  add("GET", "/api/v1/instruments/{id}", true, [&mon](Call& c) { mon.get_instrument(c.ctx, c.param("id"), c.done); });
+  add("GET", "/api/v1/checkin-forms", true, [&mon](Call& c) { mon.checkin_form(c.ctx, c.query, c.done); });
+  add("POST", "/api/v1/patients/{id}/checkins", true,
+      [&mon](Call& c) { mon.submit_checkin(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}/checkins", true,
+      [&mon](Call& c) { mon.list_checkins(c.ctx, c.param("id"), c.query, c.done); });
+  add("POST", "/api/v1/patients/{id}/assessments", true,
+      [&mon](Call& c) { mon.submit_assessment(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}/assessments", true,
+      [&mon](Call& c) { mon.list_assessments(c.ctx, c.param("id"), c.query, c.done); });
+  add("GET", "/api/v1/patients/{id}/due", true, [&mon](Call& c) { mon.due(c.ctx, c.param("id"), c.done); });
+  add("GET", "/api/v1/patients/{id}/safety-plan", true,
+      [&mon](Call& c) { mon.get_safety_plan(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/patients/{id}/safety-plan", true,
+      [&mon](Call& c) { mon.put_safety_plan(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Alerts (the stream before {id}: the first matching route wins) and crises
+  add("GET", "/api/v1/alerts/stream", true, [&mon](Call& c) {
+    std::string last = c.req->header("last-event-id");
+    if (last.empty()) last = c.query.get("last_event_id").value_or("");
+    mon.stream(c.ctx, last, c.done);
+  });
+  add("GET", "/api/v1/alerts", true, [&mon](Call& c) { mon.list_alerts(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/alerts/{id}", true, [&mon](Call& c) { mon.get_alert(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/alerts/{id}/acknowledge", true,
+      [&mon](Call& c) { mon.acknowledge(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/alerts/{id}/resolve", true,
+      [&mon](Call& c) { mon.resolve(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/alerts/{id}/seen", true, [&mon](Call& c) { mon.seen(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/crises", true, [&mon](Call& c) { mon.open_crisis(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/crises", true, [&mon](Call& c) { mon.list_crises(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/crises/{id}", true, [&mon](Call& c) { mon.get_crisis(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/crises/{id}", true,
+      [&mon](Call& c) { mon.patch_crisis(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/crises/{id}/actions", true,
+      [&mon](Call& c) { mon.crisis_action(c.ctx, c.param("id"), c.body, c.done); });
+
   // Break-glass, notifications, audit
   add("POST", "/api/v1/break-glass", true, [&reg](Call& c) { reg.break_glass(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/notifications", true, [&reg](Call& c) { reg.list_notifications(c.ctx, c.done); });

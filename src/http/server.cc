@@ -43,6 +43,26 @@ auto async_dispatch(Dispatcher& d, HttpRequest req, Token&& token) {
       token, std::move(req));
 }
 
+// Completes with the feed's next chunk (and whether it ended) on the awaiting coroutine's executor.
+template <class Token>
+auto async_feed_next(service::Feed& feed, Token&& token) {
+  return asio::async_initiate<Token, void(std::string, bool)>(
+      [&feed](auto handler) {
+        using H = decltype(handler);
+        auto work = std::make_shared<asio::executor_work_guard<asio::any_io_executor>>(
+            asio::make_work_guard(asio::get_associated_executor(handler)));
+        auto h = std::make_shared<H>(std::move(handler));
+        feed.next([h, work](std::string chunk, bool end) {
+          auto ex = work->get_executor();
+          asio::post(ex, [h, work, chunk = std::move(chunk), end]() mutable {
+            std::move (*h)(std::move(chunk), end);
+            work->reset();
+          });
+        });
+      },
+      token);
+}
+
 bhttp::response<bhttp::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
   res.set(bhttp::field::server, "pomost");
@@ -104,6 +124,31 @@ struct Server::Impl {
     }
   }
 
+  // Server-sent events: the header, then each chunk as the feed produces it, until it ends or the
+  // client goes away.
+  template <class Stream>
+  awaitable<void> write_stream(Stream& stream, HttpResponse resp, unsigned version) {
+    auto feed = resp.stream;
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(resp.status), version};
+    head.set(bhttp::field::server, "pomost");
+    if (!resp.content_type.empty()) head.set(bhttp::field::content_type, resp.content_type);
+    for (auto& [k, v] : resp.headers) head.insert(k, v);
+    head.keep_alive(false);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    beast::get_lowest_layer(stream).expires_after(opt.request_timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+    while (!hec) {
+      auto [chunk, end] = co_await async_feed_next(*feed, use_awaitable);
+      if (!chunk.empty()) {
+        beast::get_lowest_layer(stream).expires_after(opt.request_timeout);
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(chunk), kTuple);
+        if (wec) break;
+      }
+      if (end) break;
+    }
+    feed->cancel();
+  }
+
   template <class Stream>
   awaitable<void> serve(Stream& stream, std::string addr, bool is_tls, std::shared_ptr<Conn> conn) {
     beast::flat_buffer buffer;
@@ -147,6 +192,10 @@ struct Server::Impl {
 
       conn->busy = true;
       HttpResponse resp = co_await async_dispatch(dispatcher, std::move(req), use_awaitable);
+      if (resp.stream) {
+        co_await write_stream(stream, std::move(resp), version);
+        co_return;  // a stream's body ends with the connection
+      }
       const bool again = keep && !resp.close && !stopping;
       auto res = to_beast(std::move(resp), version, again);
       beast::get_lowest_layer(stream).expires_after(opt.request_timeout);
@@ -226,6 +275,7 @@ struct Server::Impl {
   void begin_stop() {
     if (stopping.exchange(true)) return;
     spdlog::info("shutting down: no new connections; finishing in-flight requests");
+    dispatcher.stopping();
     asio::post(ioc, [this] {
       beast::error_code ignored;
       acceptor.close(ignored);

@@ -40,6 +40,17 @@ Result<RelSet> Access::patient_relationships(store::Tx& tx, const Principal& who
                                                 "AND starts_at <= ? AND ends_at > ? LIMIT 1",
                                                 {program_id, me, now_ms, now_ms}));
     if (on_call) rels |= domain::kOnCall;
+    // Also on call for a patient whose alert the member acknowledged, or whose crisis they opened
+    // or respond to, until it is resolved (rules.md).
+    if (!on_call) {
+      ASSIGN_OR_RETURN(auto holding,
+                       tx.query_one("SELECT 1 FROM alerts WHERE patient_id = ? AND acknowledged_by = ? AND "
+                                    "status <> 'resolved' UNION ALL SELECT 1 FROM crises c WHERE c.patient_id = ? "
+                                    "AND c.status = 'open' AND (c.opened_by = ? OR EXISTS (SELECT 1 FROM "
+                                    "crisis_responders r WHERE r.crisis_id = c.id AND r.user_id = ?)) LIMIT 1",
+                                    {patient_id, me, patient_id, me, me}));
+      if (holding) rels |= domain::kOnCall;
+    }
   } else {
     ASSIGN_OR_RETURN(auto any_episode,
                      tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? LIMIT 1", {patient_id}));

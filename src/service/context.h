@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "domain/roles.h"
+#include "service/feed.h"
 
 namespace pomost::service {
 
@@ -49,6 +50,8 @@ struct Reply {
   // A body that is not JSON (e.g. Prometheus text), sent as is with this content type.
   std::optional<std::string> raw_body;
   std::string content_type;
+  // A body that keeps coming (the alert stream).
+  std::shared_ptr<Feed> stream;
 };
 
 using Done = std::function<void(Result<Reply>)>;

@@ -4,6 +4,7 @@
 #include "auth/crypto.h"
 #include "core/time.h"
 #include "domain/registry.h"
+#include "domain/risk_rules.h"
 #include "service/registry_common.h"
 #include "service/registry_service.h"
 
@@ -114,8 +115,10 @@ void validate_settings(const json::object& body, const json::object& current, js
     Fields g(*o, "measurement_schedule");
     auto cutoff = g.string("checkin_cutoff", false, {5, 5});
     if (cutoff && !valid_hhmm(*cutoff)) g.fail("checkin_cutoff", "must be a time HH:MM");
-    // Further schedule keys belong to the monitoring work; kept as given for now.
-    for (const auto& kv : *o) g.accept(kv.key());
+    g.one_of("audit_c_cutoffs", false, {"us", "de_s3"});
+    g.boolean("pcl5", false);
+    g.boolean("ede_qs_licence_recorded", false);
+    g.reject_unknown();
     for (auto& e : g.errors()) errors.push_back(e);
     json::object merged =
         out["measurement_schedule"].is_object() ? out["measurement_schedule"].as_object() : json::object();
@@ -123,9 +126,10 @@ void validate_settings(const json::object& body, const json::object& current, js
     out["measurement_schedule"] = std::move(merged);
   }
   if (auto* o = f.object("rule_thresholds", false)) {
-    for (const auto& kv : *o)
-      if (!kv.value().is_number()) errors.push_back({"rule_thresholds." + std::string(kv.key()), "must be a number"});
-    out["rule_thresholds"] = *o;
+    (void)domain::RuleThresholds::from(*o, &errors);
+    json::object merged = out["rule_thresholds"].is_object() ? out["rule_thresholds"].as_object() : json::object();
+    for (const auto& kv : *o) merged[kv.key()] = kv.value();
+    out["rule_thresholds"] = std::move(merged);
   }
   if (auto* o = f.object("ack_deadlines_minutes", false)) {
     Fields g(*o, "ack_deadlines_minutes");

@@ -53,9 +53,9 @@ std::vector<std::string> fields(const Status& st) {
 }
 
 TEST(Instruments, AllShippedDefinitionsLoadAndSayWhatEachLanguageIs) {
-  for (const char* id : {"phq9", "gad7", "asq", "cssrs_screener", "audit_c", "pcl5", "bam", "bam_iop", "scoff",
-                         "checkin_substance_use", "checkin_mood_anxiety", "checkin_eating_disorder",
-                         "checkin_serious_mental_illness"}) {
+  for (const char* id :
+       {"phq9", "gad7", "asq", "cssrs_screener", "audit_c", "pcl5", "bam", "bam_iop", "scoff", "checkin_substance_use",
+        "checkin_mood_anxiety", "checkin_eating_disorder", "checkin_serious_mental_illness"}) {
     const Instrument& i = ins(id);
     for (const char* lang : {"en", "pl", "de"}) {
       ASSERT_TRUE(i.language_status.count(lang)) << id << " " << lang;
@@ -88,24 +88,23 @@ TEST_P(Bands, BoundaryTotals) {
 
 INSTANTIATE_TEST_SUITE_P(
     Golden, Bands,
-    ::testing::Values(BandCase{"phq9", "phq9_", 9, 3, 0, "minimal"}, BandCase{"phq9", "phq9_", 9, 3, 4, "minimal"},
-                      BandCase{"phq9", "phq9_", 9, 3, 5, "mild"}, BandCase{"phq9", "phq9_", 9, 3, 9, "mild"},
-                      BandCase{"phq9", "phq9_", 9, 3, 10, "moderate"}, BandCase{"phq9", "phq9_", 9, 3, 14, "moderate"},
-                      BandCase{"phq9", "phq9_", 9, 3, 15, "moderately_severe"},
-                      BandCase{"phq9", "phq9_", 9, 3, 19, "moderately_severe"},
-                      BandCase{"phq9", "phq9_", 9, 3, 20, "severe"}, BandCase{"phq9", "phq9_", 9, 3, 27, "severe"},
-                      BandCase{"gad7", "gad7_", 7, 3, 0, "minimal"}, BandCase{"gad7", "gad7_", 7, 3, 4, "minimal"},
-                      BandCase{"gad7", "gad7_", 7, 3, 5, "mild"}, BandCase{"gad7", "gad7_", 7, 3, 9, "mild"},
-                      BandCase{"gad7", "gad7_", 7, 3, 10, "moderate"}, BandCase{"gad7", "gad7_", 7, 3, 14, "moderate"},
-                      BandCase{"gad7", "gad7_", 7, 3, 15, "severe"}, BandCase{"gad7", "gad7_", 7, 3, 21, "severe"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 0, "below_threshold"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 30, "below_threshold"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 31, "provisional_threshold"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 33, "provisional_threshold"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 34, "probable_ptsd"},
-                      BandCase{"pcl5", "pcl5_", 20, 4, 80, "probable_ptsd"},
-                      BandCase{"scoff", "scoff_", 5, 1, 0, "unlikely"}, BandCase{"scoff", "scoff_", 5, 1, 1, "unlikely"},
-                      BandCase{"scoff", "scoff_", 5, 1, 2, "likely"}, BandCase{"scoff", "scoff_", 5, 1, 5, "likely"}));
+    ::testing::Values(
+        BandCase{"phq9", "phq9_", 9, 3, 0, "minimal"}, BandCase{"phq9", "phq9_", 9, 3, 4, "minimal"},
+        BandCase{"phq9", "phq9_", 9, 3, 5, "mild"}, BandCase{"phq9", "phq9_", 9, 3, 9, "mild"},
+        BandCase{"phq9", "phq9_", 9, 3, 10, "moderate"}, BandCase{"phq9", "phq9_", 9, 3, 14, "moderate"},
+        BandCase{"phq9", "phq9_", 9, 3, 15, "moderately_severe"},
+        BandCase{"phq9", "phq9_", 9, 3, 19, "moderately_severe"}, BandCase{"phq9", "phq9_", 9, 3, 20, "severe"},
+        BandCase{"phq9", "phq9_", 9, 3, 27, "severe"}, BandCase{"gad7", "gad7_", 7, 3, 0, "minimal"},
+        BandCase{"gad7", "gad7_", 7, 3, 4, "minimal"}, BandCase{"gad7", "gad7_", 7, 3, 5, "mild"},
+        BandCase{"gad7", "gad7_", 7, 3, 9, "mild"}, BandCase{"gad7", "gad7_", 7, 3, 10, "moderate"},
+        BandCase{"gad7", "gad7_", 7, 3, 14, "moderate"}, BandCase{"gad7", "gad7_", 7, 3, 15, "severe"},
+        BandCase{"gad7", "gad7_", 7, 3, 21, "severe"}, BandCase{"pcl5", "pcl5_", 20, 4, 0, "below_threshold"},
+        BandCase{"pcl5", "pcl5_", 20, 4, 30, "below_threshold"},
+        BandCase{"pcl5", "pcl5_", 20, 4, 31, "provisional_threshold"},
+        BandCase{"pcl5", "pcl5_", 20, 4, 33, "provisional_threshold"},
+        BandCase{"pcl5", "pcl5_", 20, 4, 34, "probable_ptsd"}, BandCase{"pcl5", "pcl5_", 20, 4, 80, "probable_ptsd"},
+        BandCase{"scoff", "scoff_", 5, 1, 0, "unlikely"}, BandCase{"scoff", "scoff_", 5, 1, 1, "unlikely"},
+        BandCase{"scoff", "scoff_", 5, 1, 2, "likely"}, BandCase{"scoff", "scoff_", 5, 1, 5, "likely"}));
 
 TEST(Phq9, MissingOutOfRangeAndUnknownItemsAreEachNamed) {
   json::object a = reaching("phq9_", 9, 3, 12);
@@ -133,7 +132,9 @@ TEST(Phq9, Item9IsSafetyCriticalEvenInARefusedSubmission) {
 }
 
 TEST(AuditC, SexSpecificCutOffsAndTheGermanSet) {
-  auto total = [](int t) { return reaching("auditc_", 3, 4, t); };
+  auto total = [](int t) {
+    return reaching("auditc_", 3, 4, t);
+  };
   auto band = [&](int t, const char* sex, const char* set) {
     auto s = score(ins("audit_c"), total(t), {sex, set});
     EXPECT_TRUE(s.ok());
@@ -182,28 +183,46 @@ TEST(Cssrs, ScreenerTriage) {
   };
   EXPECT_EQ(cls(answers({{"cssrs_1", 0}, {"cssrs_2", 0}, {"cssrs_6", 0}})), "none");
   EXPECT_EQ(cls(answers({{"cssrs_1", 1}, {"cssrs_2", 0}, {"cssrs_6", 0}})), "low");
-  EXPECT_EQ(cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 0}, {"cssrs_4", 0}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
-            "low");
-  EXPECT_EQ(cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 1}, {"cssrs_4", 0}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
-            "moderate");
-  EXPECT_EQ(cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 1}, {"cssrs_4", 1}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
-            "high");
+  EXPECT_EQ(
+      cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 0}, {"cssrs_4", 0}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
+      "low");
+  EXPECT_EQ(
+      cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 1}, {"cssrs_4", 0}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
+      "moderate");
+  EXPECT_EQ(
+      cls(answers({{"cssrs_1", 1}, {"cssrs_2", 1}, {"cssrs_3", 1}, {"cssrs_4", 1}, {"cssrs_5", 0}, {"cssrs_6", 0}})),
+      "high");
   EXPECT_EQ(cls(answers({{"cssrs_1", 0}, {"cssrs_2", 0}, {"cssrs_6", 1}, {"cssrs_6b", 1}})), "high");
   EXPECT_EQ(cls(answers({{"cssrs_1", 0}, {"cssrs_2", 0}, {"cssrs_6", 1}, {"cssrs_6b", 0}})), "moderate");
-  auto asked_wrong = score(ins("cssrs_screener"), answers({{"cssrs_1", 0}, {"cssrs_2", 0}, {"cssrs_3", 1}, {"cssrs_6", 0}}), {});
+  auto asked_wrong =
+      score(ins("cssrs_screener"), answers({{"cssrs_1", 0}, {"cssrs_2", 0}, {"cssrs_3", 1}, {"cssrs_6", 0}}), {});
   EXPECT_EQ(fields(asked_wrong.status()), std::vector<std::string>{"answers.cssrs_3"});
 }
 
 json::object bam_answers(const std::string& p, std::map<int, int> v) {
   json::object a;
-  for (int i : {1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}) a[p + std::to_string(i)] = v.count(i) ? v[i] : 0;
+  for (int i : {1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17})
+    a[p + std::to_string(i)] = v.count(i) ? v[i] : 0;
   return a;
 }
 
 TEST(Bam, DaysAreConvertedForTheSubscalesOfThe30DayVersion) {
   // Use: 3 days -> 1, 4 days -> 2, 16 days -> 4.
-  json::object a = bam_answers("bam_", {{4, 3}, {5, 4}, {6, 16}, {1, 4}, {2, 9}, {3, 30}, {8, 2}, {11, 1}, {15, 3},
-                                        {9, 3}, {10, 8}, {12, 1}, {13, 15}, {14, 4}, {16, 0}});
+  json::object a = bam_answers("bam_", {{4, 3},
+                                        {5, 4},
+                                        {6, 16},
+                                        {1, 4},
+                                        {2, 9},
+                                        {3, 30},
+                                        {8, 2},
+                                        {11, 1},
+                                        {15, 3},
+                                        {9, 3},
+                                        {10, 8},
+                                        {12, 1},
+                                        {13, 15},
+                                        {14, 4},
+                                        {16, 0}});
   for (char c = 'a'; c <= 'g'; ++c) a[std::string("bam_7") + c] = 0;
   auto s = score(ins("bam"), a, {});
   ASSERT_TRUE(s.ok()) << s.status().message();
@@ -243,13 +262,21 @@ TEST(Pcl5, ClusterSubscales) {
 }
 
 TEST(Checkin, FormsAskIntentOnlyAfterThoughtsAndFlagSelfHarm) {
-  json::object a = answers({{"mood", 3}, {"anxiety", 6}, {"craving", 7}, {"used", 0}, {"sleep_hours", 5.5},
-                            {"medication", 1}, {"self_harm_thoughts", 1}, {"self_harm_intent", 1}, {"meetings", 1}});
+  json::object a = answers({{"mood", 3},
+                            {"anxiety", 6},
+                            {"craving", 7},
+                            {"used", 0},
+                            {"sleep_hours", 5.5},
+                            {"medication", 1},
+                            {"self_harm_thoughts", 1},
+                            {"self_harm_intent", 1},
+                            {"meetings", 1}});
   auto s = score(ins("checkin_substance_use"), a, {});
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->safety_classifications, (std::vector<std::string>{"self_harm_intent", "self_harm_thoughts"}));
   a["self_harm_thoughts"] = 0;
-  EXPECT_EQ(fields(score(ins("checkin_substance_use"), a, {}).status()), std::vector<std::string>{"answers.self_harm_intent"});
+  EXPECT_EQ(fields(score(ins("checkin_substance_use"), a, {}).status()),
+            std::vector<std::string>{"answers.self_harm_intent"});
   a.erase("self_harm_intent");
   a["mood"] = 11;
   a["sleep_hours"] = -1;

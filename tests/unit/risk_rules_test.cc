@@ -65,12 +65,14 @@ TEST(RiskRules, AsqAndCssrs) {
 
 TEST(RiskRules, CheckinAndBam) {
   RuleThresholds t;
-  auto intent = evaluate("checkin_mood_anxiety", scored({{"self_harm_thoughts", 1}, {"self_harm_intent", 1}}, {},
-                                                        {"self_harm_intent", "self_harm_thoughts"}),
-                         {}, t);
+  auto intent = evaluate(
+      "checkin_mood_anxiety",
+      scored({{"self_harm_thoughts", 1}, {"self_harm_intent", 1}}, {}, {"self_harm_intent", "self_harm_thoughts"}), {},
+      t);
   EXPECT_EQ(rules(intent), V{"checkin_self_harm_intent"});
   EXPECT_EQ(max_level(intent), RiskLevel::imminent);
-  auto thoughts = evaluate("checkin_mood_anxiety", scored({{"self_harm_thoughts", 1}}, {}, {"self_harm_thoughts"}), {}, t);
+  auto thoughts =
+      evaluate("checkin_mood_anxiety", scored({{"self_harm_thoughts", 1}}, {}, {"self_harm_thoughts"}), {}, t);
   EXPECT_EQ(rules(thoughts), V{"checkin_self_harm_thoughts"});
   EXPECT_EQ(max_level(thoughts), RiskLevel::high);
   auto used = evaluate("checkin_substance_use", scored({{"used", 1}, {"used_alcohol", 1}, {"used_opioids", 1}}), {}, t);
@@ -78,11 +80,13 @@ TEST(RiskRules, CheckinAndBam) {
   EXPECT_EQ(used[0].params.at("what"), "alcohol, opioids");
   EXPECT_EQ(rules(evaluate("checkin_substance_use", scored({{"used", 0}, {"craving", 9}}), {}, t)), V{});
   EXPECT_EQ(rules(evaluate("checkin_eating_disorder", scored({{"purge", 1}}), {}, t)), V{"checkin_eating_disorder"});
-  EXPECT_EQ(rules(evaluate("checkin_eating_disorder", scored({{"binge", 0}, {"restrict", 0}, {"purge", 0}}), {}, t)), V{});
+  EXPECT_EQ(rules(evaluate("checkin_eating_disorder", scored({{"binge", 0}, {"restrict", 0}, {"purge", 0}}), {}, t)),
+            V{});
   t.binge_episodes = 2;
   EXPECT_EQ(rules(evaluate("checkin_eating_disorder", scored({{"binge", 2}}), {}, t)), V{});
   EXPECT_EQ(rules(evaluate("checkin_eating_disorder", scored({{"binge", 3}}), {}, t)), V{"checkin_eating_disorder"});
-  EXPECT_EQ(rules(evaluate("bam_iop", scored({{"bam_iop_4", 0}, {"bam_iop_5", 0}, {"bam_iop_6", 1}}), {}, t)), V{"bam_use"});
+  EXPECT_EQ(rules(evaluate("bam_iop", scored({{"bam_iop_4", 0}, {"bam_iop_5", 0}, {"bam_iop_6", 1}}), {}, t)),
+            V{"bam_use"});
   EXPECT_EQ(rules(evaluate("bam", scored({{"bam_4", 0}, {"bam_5", 0}, {"bam_6", 0}}), {}, t)), V{});
 }
 
@@ -120,9 +124,12 @@ TEST(Reasons, EveryRuleHasItsReasonInEveryLanguage) {
       EXPECT_TRUE(o->at(rule).as_object().contains(lang)) << rule << " " << lang;
     }
   }
-  Reason r{"phq9_deterioration", RiskLevel::moderate, false,
+  Reason r{"phq9_deterioration",
+           RiskLevel::moderate,
+           false,
            {{"baseline", "8"}, {"total", "15"}, {"change", "7"}, {"threshold", "6"}}};
-  EXPECT_EQ(cat.render(r, "en"), "PHQ-9 rose from 8 (first score of this episode) to 15: +7 is a reliable deterioration (threshold +6).");
+  EXPECT_EQ(cat.render(r, "en"),
+            "PHQ-9 rose from 8 (first score of this episode) to 15: +7 is a reliable deterioration (threshold +6).");
   EXPECT_NE(cat.render(r, "pl").find("PHQ-9 wzrósł z 8"), std::string::npos);
   EXPECT_NE(cat.render(r, "de").find("PHQ-9 stieg von 8"), std::string::npos);
   EXPECT_EQ(cat.render(r, "fr"), cat.render(r, "en"));
