@@ -171,7 +171,7 @@ for (const lang of ['pl', 'de']) {
       await page.locator('select.lang-select').selectOption('en');
       await page.locator('dialog.lock').waitFor();
       await check(page, 'session lock');
-      await screenshot(page, `session-lock-${lang}`);
+      await screenshot(page, `session-lock-${lang}`, { fullPage: false });
       await page.locator('dialog.lock input[type="password"]').fill(STAFF_PASSWORD);
       await page.locator('dialog.lock button[type="submit"]').click();
       await page.locator('dialog.lock').waitFor({ state: 'detached' });
