@@ -99,6 +99,15 @@ export function pageTitle(text: string, ...extra: Child[]): HTMLElement {
   return h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, text), ...extra);
 }
 
+/**
+ * The window title for the screen: its heading, unless the heading names a patient. Titles end
+ * up in browser history and tab lists, so a chart is titled "Patient chart", never the name.
+ */
+export function screenTitle(view: HTMLElement): string {
+  const h1 = view.querySelector<HTMLElement>('h1');
+  return `${h1?.dataset.windowTitle ?? h1?.textContent ?? ''} · Pomost`;
+}
+
 export function section(title: string, ...children: Child[]): HTMLElement {
   const id = uid('sec');
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);

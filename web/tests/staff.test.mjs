@@ -2,7 +2,11 @@
 // a chart, programs, the on-call roster (with a gap made behind the app's back), staff, account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
+  distDir,
   apiAs,
   assertNoStorage,
   checkA11y,
@@ -46,17 +50,30 @@ test('the sign-in page follows the browser language and refuses a wrong password
   await page.context().close();
 });
 
-test('a clinical director works through patients, chart, programs, on-call, staff and account', async () => {
+test('a clinical director works through patients, chart, programs, on-call, staff and account', async (t) => {
   const { context, page, errors } = await newPage(browser);
   const urls = [];
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) urls.push(f.url());
   });
+  const scripts = new Set();
+  const onScript = (r) => {
+    if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
+  };
+  page.on('response', onScript);
 
   // dr.nowak prefers Polish: the workspace opens in Polish whatever the browser says.
   await login(page, srv.url, 'dr.nowak');
   assert.equal(await page.getAttribute('html', 'lang'), 'pl');
   assert.equal(await h1(page).textContent(), 'Pacjenci');
+  await page.getByTestId('patients-table').waitFor();
+
+  // The JavaScript budget of the first staff screen: under 150 KB gzipped.
+  page.off('response', onScript);
+  const gzipped = [...scripts].reduce((sum, p) => sum + gzipSync(readFileSync(path.join(distDir, p)), { level: 9 }).length, 0);
+  assert.ok(scripts.size >= 2, `the entry and the Polish catalog were loaded: ${[...scripts]}`);
+  assert.ok(gzipped < 150 * 1024, `first staff screen JavaScript is ${gzipped} bytes gzipped`);
+  t.diagnostic(`first staff screen JavaScript: ${gzipped} bytes gzipped (${[...scripts].join(', ')})`);
 
   // Switch to English in the header; it is saved to the profile.
   await page.getByLabel('Język').selectOption('en');
@@ -102,6 +119,7 @@ test('a clinical director works through patients, chart, programs, on-call, staf
     assert.ok(chart.includes(want), `the chart shows "${want}"`);
   }
   assert.equal(new URL(page.url()).pathname, '/chart');
+  assert.equal(await page.title(), 'Patient chart · Pomost', 'no patient name in the window title (it lands in history)');
   await checkA11y(page, 'chart');
   await screenshot(page, 'staff-chart');
 

@@ -7,7 +7,7 @@ import { fmtToday } from '../format';
 import { link, startRouter, type Route } from '../router';
 import { languageSelect, setAppRenderer } from '../session';
 import { state } from '../state';
-import { notice, pageTitle, section, skipLink } from '../ui';
+import { notice, pageTitle, screenTitle, section, skipLink } from '../ui';
 import { renderAccount } from '../account';
 import { crisisList, resourcesFor } from './crisis';
 
@@ -65,7 +65,7 @@ function show(route: Route, focus: boolean): void {
   mainEl.replaceChildren(view);
   void Promise.resolve(route.render(view)).then(() => {
     const h1 = view.querySelector('h1');
-    document.title = `${h1?.textContent ?? ''} · Pomost`;
+    document.title = screenTitle(view);
     if (focus) h1?.focus();
   });
 }

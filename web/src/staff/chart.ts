@@ -105,6 +105,7 @@ export async function renderChart(root: HTMLElement): Promise<void> {
       ),
     );
   }
+  title.querySelector('h1')!.dataset.windowTitle = t('chart.title');
   body.replaceChildren(title, h('div', { class: 'grid' }, cards));
 }
 

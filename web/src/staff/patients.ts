@@ -3,7 +3,7 @@
 import { h } from '../dom';
 import { api } from '../api';
 import { t, tp } from '../i18n';
-import { age, fmtDate } from '../format';
+import { age, fmtDate, fmtNumber } from '../format';
 import { sexLabel } from '../labels';
 import { link } from '../router';
 import { programsList, state } from '../state';
@@ -101,7 +101,7 @@ export function renderPatients(root: HTMLElement): Promise<void> {
         `${p.family_name}, ${p.given_name}`,
       ),
       fmtDate(p.birth_date),
-      String(age(p.birth_date)),
+      fmtNumber(age(p.birth_date)),
       sexLabel(p.sex),
       p.program_id
         ? (programs.find((x) => x.id === p.program_id)?.name ?? '')

@@ -5,7 +5,7 @@ import { t, type Key } from '../i18n';
 import { roleLabel, tierLabel } from '../labels';
 import { fmtRange } from '../format';
 import { link, navigate, startRouter, type Route } from '../router';
-import { skipLink } from '../ui';
+import { screenTitle, skipLink } from '../ui';
 import { languageSelect, setAppRenderer, signOut } from '../session';
 import { programsList, state } from '../state';
 import type { OnCall } from '../types';
@@ -110,7 +110,7 @@ function show(route: Route, focus: boolean): void {
   void Promise.resolve(route.render(view)).finally(() => {
     if (seq !== renderSeq) return;
     const h1 = view.querySelector('h1');
-    document.title = `${h1?.textContent ?? ''} · Pomost`;
+    document.title = screenTitle(view);
     if (focus) h1?.focus();
   });
 }
