@@ -101,6 +101,8 @@ test('the idle timer locks an untouched screen by itself; typed text survives', 
   await page.clock.install();
   await login(page, srv.url, 'm.zielinska');
   await page.getByTestId('patients-table').waitFor();
+  await page.getByLabel('Imię lub nazwisko').fill('Kowalska');
+  await page.getByRole('button', { name: 'Szukaj' }).click();
   await page.getByRole('link', { name: 'Kowalska, Anna' }).click();
   await page.locator('#main h1', { hasText: 'Kowalska, Anna' }).waitFor();
   await page.locator('details.edit summary').click();

@@ -87,7 +87,6 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   await table.waitFor();
   const page1 = await table.locator('tbody tr td:first-child').allTextContents();
   assert.equal(page1.length, 20);
-  assert.ok(page1.includes('Kowalska, Anna'), 'Anna Kowalska is on the first page');
   assert.ok(await page.getByRole('button', { name: 'Previous page' }).isDisabled());
   await checkA11y(page, 'patients');
   await screenshot(page, 'staff-patients');
@@ -97,6 +96,7 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   const page2 = await table.locator('tbody tr td:first-child').allTextContents();
   assert.equal(page2.length, 4);
   assert.equal(new Set([...page1, ...page2]).size, 24, 'the second page continues the first');
+  assert.ok([...page1, ...page2].includes('Kowalska, Anna'), 'Anna Kowalska is listed');
   assert.ok(await page.getByRole('button', { name: 'Next page' }).isDisabled());
 
   // Search goes in a POST body.
