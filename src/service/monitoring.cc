@@ -587,16 +587,18 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
     const int today = local_date(now, tz);
     // The last local date whose check-in window has closed.
     const int closed = local_minutes(now, tz) >= program->settings.checkin_cutoff_minutes ? today : today - 1;
-    ASSIGN_OR_RETURN(
-        auto job, tx.query_one("SELECT missed_checkins_through FROM program_jobs WHERE program_id = ?", {program_id}));
+    ASSIGN_OR_RETURN(auto job, tx.query_one("SELECT missed_checkins_through, watched_since FROM program_jobs "
+                                            "WHERE program_id = ?",
+                                            {program_id}));
     ASSIGN_OR_RETURN(auto org, tx.query_one("SELECT org_id FROM programs WHERE id = ?", {program_id}));
     if (!job) {
-      // First run: start from now; history before Pomost watched is not judged.
+      // First run: start from now; days before Pomost watched the program are not judged.
       return tx
-          .exec("INSERT INTO program_jobs (org_id, program_id, missed_checkins_through) VALUES (?, ?, ?)",
-                {org->text(0), program_id, format_date(closed)})
+          .exec("INSERT INTO program_jobs (org_id, program_id, watched_since, missed_checkins_through) VALUES (?, ?, ?, ?)",
+                {org->text(0), program_id, format_date(closed + 1), format_date(closed)})
           .status();
     }
+    const int watched_since = *parse_date(job->text(1));
     int from = *parse_date(job->text(0)) + 1;
     from = std::max(from, closed - 7);  // a long outage catches up one week at most
     for (int day = from; day <= closed; ++day) {
@@ -615,8 +617,8 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
         if (done) continue;
         // Consecutive missed program days up to this one.
         int missed = 0;
-        const int admitted = *parse_date(p.text(1));
-        for (int d = day, seen = 0; d >= admitted && seen < 14; --d) {
+        const int first = std::max(*parse_date(p.text(1)), watched_since);
+        for (int d = day, seen = 0; d >= first && seen < 14; --d) {
           if (!days.count(weekday_of(d)) || program->settings.closures.count(format_date(d))) continue;
           ++seen;
           ASSIGN_OR_RETURN(auto c,

@@ -4,7 +4,9 @@ import { ApiError, api, all } from '../api';
 import { t, tp } from '../i18n';
 import { fmtNumber } from '../format';
 import { focusLabel, languageName, populationLabel, tierLabel, weekdaysLabel } from '../labels';
-import { programsList, staffName } from '../state';
+import { programsList, staffName, state } from '../state';
+
+const SETTINGS_READERS = new Set(['admin', 'clinical_director']);
 import type { Group, Program, ProgramSettings, Room, Track } from '../types';
 import { dl, loading, notice, pageTitle, section, showProblem, table } from '../ui';
 import { crisisList } from '../patient/crisis';
@@ -16,6 +18,9 @@ export async function renderPrograms(root: HTMLElement): Promise<void> {
   let rooms: Room[] = [];
   try {
     [programs, rooms] = await Promise.all([programsList(), all<Room>('/rooms').catch(() => [])]);
+    // Admins see every program; everyone else the programs they work in.
+    const mine = state.me?.program_ids ?? [];
+    if (state.user!.role !== 'admin' && mine.length) programs = programs.filter((p) => mine.includes(p.id));
   } catch (e) {
     const problems = h('div', { tabindex: '-1' });
     body.replaceChildren(problems);
@@ -35,9 +40,12 @@ async function programCard(p: Program, rooms: Room[]): Promise<HTMLElement> {
   const [tracks, groups, settings] = await Promise.all([
     all<Track>(`/programs/${id}/tracks`).catch(() => [] as Track[]),
     all<Group>(`/groups?program_id=${id}`).catch(() => [] as Group[]),
-    api<ProgramSettings>('GET', `/programs/${id}/settings`).catch((e) =>
-      e instanceof ApiError && (e.status === 403 || e.status === 404) ? null : Promise.reject(e),
-    ),
+    // Settings are for admins and clinical directors (rules.md); others are not asked.
+    SETTINGS_READERS.has(state.user!.role)
+      ? api<ProgramSettings>('GET', `/programs/${id}/settings`).catch((e) =>
+          e instanceof ApiError && (e.status === 403 || e.status === 404) ? null : Promise.reject(e),
+        )
+      : null,
   ]);
 
   const facts = dl([

@@ -208,5 +208,6 @@ CREATE INDEX due_now_patient ON due_now(patient_id, completed_at);
 CREATE TABLE program_jobs (
   org_id TEXT NOT NULL REFERENCES organizations(id),
   program_id TEXT PRIMARY KEY REFERENCES programs(id),
+  watched_since TEXT NOT NULL,
   missed_checkins_through TEXT NOT NULL
 ) STRICT;
