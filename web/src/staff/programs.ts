@@ -5,11 +5,11 @@ import { t, tp } from '../i18n';
 import { fmtNumber } from '../format';
 import { focusLabel, languageName, populationLabel, tierLabel, weekdaysLabel } from '../labels';
 import { programsList, staffName, state } from '../state';
-
-const SETTINGS_READERS = new Set(['admin', 'clinical_director']);
 import type { Group, Program, ProgramSettings, Room, Track } from '../types';
 import { dl, loading, notice, pageTitle, section, showProblem, table } from '../ui';
 import { crisisList } from '../patient/crisis';
+
+const SETTINGS_READERS = new Set(['admin', 'clinical_director']);
 
 export async function renderPrograms(root: HTMLElement): Promise<void> {
   const body = h('div', null, loading());
