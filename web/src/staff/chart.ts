@@ -77,17 +77,17 @@ export async function renderChart(root: HTMLElement): Promise<void> {
     ),
   );
 
+  const edit = EDITORS.has(state.user!.role)
+    ? contactForm(patient, (p) => {
+        patient = p;
+        fillDemo(p);
+      })
+    : null;
   const cards: Child[] = [
     section(t('chart.episode'), active ? await episodeFacts(active) : notice('info', t('chart.no_active_episode'))),
     section(t('chart.care_team'), active ? await careTeam(active) : h('p', { class: 'muted' }, t('chart.no_care_team'))),
-    section(t('chart.demographics'), demo),
+    section(t('chart.demographics'), demo, edit),
   ];
-  if (EDITORS.has(state.user!.role)) {
-    cards.push(contactForm(patient, (p) => {
-      patient = p;
-      fillDemo(p);
-    }));
-  }
   if (past.length) {
     const rows = await Promise.all(
       past.map(async (e) => [
@@ -188,5 +188,5 @@ function contactForm(p: Patient, saved: (p: Patient) => void): HTMLElement {
     h('div', { class: 'actions' }, save),
   );
   // Collapsed by default: reading the chart is the common case, editing the rare one.
-  return h('section', { class: 'card', 'aria-label': t('chart.edit_contact') }, h('details', { class: 'edit' }, h('summary', null, t('chart.edit_contact')), form));
+  return h('details', { class: 'edit' }, h('summary', null, t('chart.edit_contact')), form);
 }
