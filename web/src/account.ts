@@ -15,11 +15,12 @@ export function renderAccount(root: HTMLElement): void {
     LANGS.map((l) => ({ value: l, label: LANG_NAMES[l], lang: l })),
     currentLang(),
     {
+      'data-testid': 'account-language',
       onchange: async (e: Event) => {
         const v = (e.target as HTMLSelectElement).value;
         if (!isLang(v)) return;
         try {
-          await changeLanguage(v);
+          await changeLanguage(v, 'select[data-testid="account-language"]');
           // The screen was redrawn in the new language; confirm there.
           document.querySelector('[data-testid="language-status"]')?.replaceChildren(notice('success', t('account.language_saved')));
         } catch (err) {

@@ -37,8 +37,11 @@ export async function signOut(): Promise<void> {
   location.replace('/');
 }
 
-/** Switches the interface language; saved to the user's profile when signed in. */
-export async function changeLanguage(lang: Lang): Promise<void> {
+/**
+ * Switches the interface language; saved to the user's profile when signed in. The screen is
+ * redrawn, and the keyboard returns to the control that was used (`focus`, a selector).
+ */
+export async function changeLanguage(lang: Lang, focus = 'select.lang-select'): Promise<void> {
   if (state.user) {
     await api('PATCH', '/me', { language: lang });
     state.user.language = lang;
@@ -46,8 +49,7 @@ export async function changeLanguage(lang: Lang): Promise<void> {
   }
   await setLanguage(lang);
   renderApp?.();
-  // Keep the keyboard where it was: on the (re-rendered) language control.
-  document.querySelector<HTMLSelectElement>('select.lang-select')?.focus();
+  document.querySelector<HTMLElement>(focus)?.focus();
 }
 
 /** The language switch shown in every header (and on the sign-in page). */

@@ -56,6 +56,13 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) urls.push(f.url());
   });
+  // Every state-changing API request carries the CSRF token (the cookie alone is not enough).
+  const unsafe = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/') && r.method() !== 'GET' && !r.url().endsWith('/auth/login')) {
+      unsafe.push({ what: `${r.method()} ${new URL(r.url()).pathname}`, csrf: r.headers()['x-csrf-token'] ?? '' });
+    }
+  });
   const scripts = new Set();
   const onScript = (r) => {
     if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
@@ -215,6 +222,12 @@ test('a clinical director works through patients, chart, programs, on-call, staf
 
   await openNav(page, 'My account');
   await page.getByText('dr.nowak', { exact: true }).waitFor();
+  // The account's own language control: saved, confirmed, and the keyboard stays on it.
+  await page.getByLabel('Interface language').selectOption('de');
+  await page.getByText('Sprache gespeichert.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'account-language');
+  await page.getByLabel('Sprache der Oberfläche').selectOption('en');
+  await page.getByText('Language saved.').waitFor();
   await checkA11y(page, 'my account');
   await screenshot(page, 'staff-account');
 
@@ -235,6 +248,9 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   }
   assert.ok(urls.some((u) => u.endsWith('/chart')), 'the chart was visited');
   await assertNoStorage(page, context);
+
+  assert.ok(unsafe.length >= 3, `state-changing requests were made: ${unsafe.map((u) => u.what)}`);
+  for (const u of unsafe) assert.match(u.csrf, /^[0-9a-f]{32,}$/, `X-CSRF-Token on ${u.what}`);
 
   // Signing out ends the session: a reload shows the sign-in page.
   await page.getByRole('button', { name: 'Sign out' }).click();
