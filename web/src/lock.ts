@@ -138,15 +138,20 @@ function buildDialog(done: () => void): HTMLDialogElement {
     ),
   );
 
+  // Staff learn that live alerts stopped reaching them; a patient is told why, and sees the
+  // crisis numbers before anything else.
+  const patient = user.role === 'patient';
   const dlg = h(
     'dialog',
     { class: 'lock', 'aria-labelledby': titleId, 'aria-describedby': descId },
     h('h2', { id: titleId }, t('lock.title')),
-    h('p', { id: descId, class: 'lock-paused' }, h('strong', null, t('lock.alerts_paused')), ' ', t('lock.kept')),
-    form,
-    user.role === 'patient' && state.me?.crisis_resources?.length
+    patient
+      ? h('p', { id: descId, class: 'lock-note' }, t('lock.patient_note'))
+      : h('p', { id: descId, class: 'lock-paused' }, h('strong', null, t('lock.alerts_paused')), ' ', t('lock.kept')),
+    patient && state.me?.crisis_resources?.length
       ? h('div', { class: 'lock-crisis' }, h('h3', null, t('crisis.title')), crisisList(state.me.crisis_resources))
       : null,
+    form,
   );
   // Escape must not dismiss the lock.
   dlg.addEventListener('cancel', (ev) => ev.preventDefault());

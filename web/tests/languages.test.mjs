@@ -219,10 +219,15 @@ for (const lang of ['pl', 'de']) {
       await page.getByRole('link', { name: t['patient.nav_account'] }).click();
       await heading(page, t['account.title']);
       await check(page, 'patient account');
+      // The patient's lock screen: any request after expiry (here, a password change) locks.
+      await srv.advanceClock(16 * 60_000);
+      await page.locator('#main form button[type="submit"]').click();
+      await page.locator('dialog.lock').waitFor();
+      await check(page, 'patient session lock');
       assert.deepEqual(unexpectedErrors(errors), []);
       await context.close();
     }
-    assert.equal(Object.keys(seen).length, 17, `screens checked: ${Object.keys(seen).join(', ')}`);
+    assert.equal(Object.keys(seen).length, 18, `screens checked: ${Object.keys(seen).join(', ')}`);
   });
 }
 

@@ -140,8 +140,10 @@ test('a locked patient still sees the crisis numbers', async () => {
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   const text = await dialog.innerText();
-  assert.ok(text.includes('Alerts paused — sign in to continue.'));
+  assert.ok(text.includes('For your privacy you were signed out'));
+  assert.ok(!text.includes('Alerts paused'), 'patients are not told about staff alerts');
   assert.ok(text.includes('Help now'));
+  assert.ok(text.indexOf('116 123') < text.indexOf('Password'), 'crisis numbers come first');
   assert.ok(text.includes('116 123'), 'crisis numbers are on the lock screen');
   assert.equal(await dialog.locator('a[href="tel:116123"]').count(), 1);
   await checkA11y(page, 'patient session lock');
