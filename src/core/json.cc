@@ -21,8 +21,8 @@ std::string Fields::path(std::string_view key) const {
   return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
 }
 
-void Fields::fail(std::string_view key, std::string message) {
-  errors_.push_back({path(key), std::move(message)});
+void Fields::fail(std::string_view key, std::string message, std::string code, json::object params) {
+  errors_.push_back({path(key), std::move(message), std::move(code), std::move(params)});
 }
 
 bool Fields::has(std::string_view key) const {
@@ -37,7 +37,7 @@ const json::value* Fields::find(std::string_view key, bool required) {
   seen_.insert(std::string(key));
   auto it = obj_.find(key);
   if (it == obj_.end() || it->value().is_null()) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, "is required", "required");
     return nullptr;
   }
   return &it->value();
@@ -47,25 +47,26 @@ std::optional<std::string> Fields::string(std::string_view key, bool required, S
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
-    fail(key, "must be a string");
+    fail(key, "must be a string", "type", {{"expected", "string"}});
     return std::nullopt;
   }
   std::string s(v->as_string());
   if (!is_valid_utf8(s)) {
-    fail(key, "must be valid UTF-8");
+    fail(key, "must be valid UTF-8", "utf8");
     return std::nullopt;
   }
   if (has_control_chars(s)) {
-    fail(key, "must not contain control characters");
+    fail(key, "must not contain control characters", "control_characters");
     return std::nullopt;
   }
   size_t n = utf8_length(s);
   if (n < rules.min) {
-    fail(key, rules.min == 1 ? "must not be empty" : "must be at least " + std::to_string(rules.min) + " characters");
+    fail(key, rules.min == 1 ? "must not be empty" : "must be at least " + std::to_string(rules.min) + " characters",
+         rules.min == 1 ? "empty" : "min_length", {{"min", rules.min}});
     return std::nullopt;
   }
   if (n > rules.max) {
-    fail(key, "must be at most " + std::to_string(rules.max) + " characters");
+    fail(key, "must be at most " + std::to_string(rules.max) + " characters", "max_length", {{"max", rules.max}});
     return std::nullopt;
   }
   return s;
@@ -81,7 +82,9 @@ std::optional<std::string> Fields::one_of(std::string_view key, bool required,
   }
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  fail(key, "must be one of: " + list);
+  json::array choices;
+  for (auto a : allowed) choices.emplace_back(a);
+  fail(key, "must be one of: " + list, "one_of", {{"allowed", std::move(choices)}});
   return std::nullopt;
 }
 
@@ -89,7 +92,7 @@ std::optional<std::string> Fields::date(std::string_view key, bool required) {
   auto s = string(key, required, {1, 10});
   if (!s) return std::nullopt;
   if (!parse_date(*s)) {
-    fail(key, "must be a date YYYY-MM-DD");
+    fail(key, "must be a date YYYY-MM-DD", "date");
     return std::nullopt;
   }
   return s;
@@ -99,7 +102,7 @@ std::optional<std::string> Fields::timestamp(std::string_view key, bool required
   auto s = string(key, required, {1, 40});
   if (!s) return std::nullopt;
   if (!parse_rfc3339(*s)) {
-    fail(key, "must be an RFC 3339 timestamp with offset");
+    fail(key, "must be an RFC 3339 timestamp with offset", "timestamp");
     return std::nullopt;
   }
   return s;
@@ -109,7 +112,7 @@ std::optional<std::string> Fields::time_zone(std::string_view key, bool required
   auto s = string(key, required, {1, 64});
   if (!s) return std::nullopt;
   if (!is_valid_time_zone(*s)) {
-    fail(key, "must be an IANA time zone such as Europe/Warsaw");
+    fail(key, "must be an IANA time zone such as Europe/Warsaw", "time_zone");
     return std::nullopt;
   }
   return s;
@@ -121,7 +124,7 @@ std::optional<std::string> Fields::email(std::string_view key, bool required) {
   auto at = s->find('@');
   if (at == std::string::npos || at == 0 || at == s->size() - 1 || s->find('@', at + 1) != std::string::npos ||
       s->find(' ') != std::string::npos || s->find('.', at) == std::string::npos) {
-    fail(key, "must be an e-mail address");
+    fail(key, "must be an e-mail address", "email");
     return std::nullopt;
   }
   return s;
@@ -135,12 +138,12 @@ std::optional<std::string> Fields::phone(std::string_view key, bool required) {
     if (c >= '0' && c <= '9') {
       ++digits;
     } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
-      fail(key, "must be a phone number (digits, spaces, + - ( ))");
+      fail(key, "must be a phone number (digits, spaces, + - ( ))", "phone");
       return std::nullopt;
     }
   }
   if (digits < 3) {
-    fail(key, "must be a phone number");
+    fail(key, "must be a phone number", "phone");
     return std::nullopt;
   }
   return s;
@@ -157,11 +160,12 @@ std::optional<int64_t> Fields::integer(std::string_view key, bool required, int6
   } else if (v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
     n = static_cast<int64_t>(v->as_double());
   } else {
-    fail(key, "must be an integer");
+    fail(key, "must be an integer", "type", {{"expected", "integer"}});
     return std::nullopt;
   }
   if (n < min || n > max) {
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max), "range",
+         {{"min", min}, {"max", max}});
     return std::nullopt;
   }
   return n;
@@ -171,12 +175,13 @@ std::optional<double> Fields::number(std::string_view key, bool required, double
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
-    fail(key, "must be a number");
+    fail(key, "must be a number", "type", {{"expected", "number"}});
     return std::nullopt;
   }
   double d = v->to_number<double>();
   if (!(d >= min && d <= max)) {
-    fail(key, "must be between " + format_number(min) + " and " + format_number(max));
+    fail(key, "must be between " + format_number(min) + " and " + format_number(max), "range",
+         {{"min", min}, {"max", max}});
     return std::nullopt;
   }
   return d;
@@ -186,7 +191,7 @@ std::optional<bool> Fields::boolean(std::string_view key, bool required) {
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_bool()) {
-    fail(key, "must be true or false");
+    fail(key, "must be true or false", "type", {{"expected", "boolean"}});
     return std::nullopt;
   }
   return v->as_bool();
@@ -196,19 +201,19 @@ std::optional<std::vector<std::string>> Fields::string_list(std::string_view key
   const json::value* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
-    fail(key, "must be an array of strings");
+    fail(key, "must be an array of strings", "type", {{"expected", "array"}});
     return std::nullopt;
   }
   const auto& arr = v->as_array();
   if (arr.size() > max_items) {
-    fail(key, "must have at most " + std::to_string(max_items) + " items");
+    fail(key, "must have at most " + std::to_string(max_items) + " items", "max_items", {{"max", max_items}});
     return std::nullopt;
   }
   std::vector<std::string> out;
   bool good = true;
   for (size_t i = 0; i < arr.size(); ++i) {
     if (!arr[i].is_string() || arr[i].as_string().empty() || arr[i].as_string().size() > 200) {
-      errors_.push_back({path(key) + "[" + std::to_string(i) + "]", "must be a non-empty string"});
+      errors_.push_back({path(key) + "[" + std::to_string(i) + "]", "must be a non-empty string", "empty", {}});
       good = false;
       continue;
     }
@@ -222,7 +227,7 @@ const json::object* Fields::object(std::string_view key, bool required) {
   const json::value* v = find(key, required);
   if (!v) return nullptr;
   if (!v->is_object()) {
-    fail(key, "must be an object");
+    fail(key, "must be an object", "type", {{"expected", "object"}});
     return nullptr;
   }
   return &v->as_object();
@@ -232,7 +237,7 @@ const json::array* Fields::array(std::string_view key, bool required) {
   const json::value* v = find(key, required);
   if (!v) return nullptr;
   if (!v->is_array()) {
-    fail(key, "must be an array");
+    fail(key, "must be an array", "type", {{"expected", "array"}});
     return nullptr;
   }
   return &v->as_array();
@@ -241,7 +246,7 @@ const json::array* Fields::array(std::string_view key, bool required) {
 void Fields::reject_unknown() {
   for (const auto& kv : obj_) {
     std::string k(kv.key());
-    if (!seen_.count(k)) errors_.push_back({path(k), "is not a known field"});
+    if (!seen_.count(k)) errors_.push_back({path(k), "is not a known field", "unknown_field", {}});
   }
 }
 

@@ -57,7 +57,7 @@ class Fields {
   // Every key that no accessor asked for is reported as unknown.
   void reject_unknown();
 
-  void fail(std::string_view key, std::string message);
+  void fail(std::string_view key, std::string message, std::string code = "invalid", json::object params = {});
   std::string path(std::string_view key) const;
   bool ok() const { return errors_.empty(); }
   std::vector<FieldError>& errors() { return errors_; }

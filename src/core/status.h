@@ -29,7 +29,9 @@ enum class Code {
 // One bad field of a request: `field` is a JSON path such as `answers.phq9_9`.
 struct FieldError {
   std::string field;
-  std::string message;
+  std::string message;           // English, for people reading the raw API
+  std::string code = "invalid";  // stable, for clients that translate (docs/api.md)
+  boost::json::object params;    // the numbers or choices the message names
 };
 
 // What a 409 conflicts with: kind ∈ staff, patient, room, version, state.

@@ -72,24 +72,25 @@ bool is_sequence(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> check_password(std::string_view password, std::string_view username) {
+std::optional<PasswordProblem> check_password(std::string_view password, std::string_view username) {
   size_t n = utf8_length(password);
-  if (n < kMinPasswordLength) return "must be at least 12 characters";
-  if (n > kMaxPasswordLength) return "must be at most 256 characters";
-  if (!is_valid_utf8(password)) return "must be valid UTF-8";
+  if (n < kMinPasswordLength) return PasswordProblem{"too_short", "must be at least 12 characters"};
+  if (n > kMaxPasswordLength) return PasswordProblem{"too_long", "must be at most 256 characters"};
+  if (!is_valid_utf8(password)) return PasswordProblem{"utf8", "must be valid UTF-8"};
   std::string lower = ascii_lower(password);
-  if (common_passwords().count(lower)) return "is a commonly used password; choose another";
+  if (common_passwords().count(lower)) return PasswordProblem{"common", "is a commonly used password; choose another"};
   std::set<char> distinct(lower.begin(), lower.end());
-  if (distinct.size() <= 3) return "uses too few different characters";
-  if (is_sequence(lower)) return "is a simple sequence";
+  if (distinct.size() <= 3) return PasswordProblem{"few_characters", "uses too few different characters"};
+  if (is_sequence(lower)) return PasswordProblem{"sequence", "is a simple sequence"};
   std::string letters;
   for (char c : lower)
     if ((c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80) letters += c;
   for (auto w : kBaseWords)
-    if (letters == w) return "is a common word with digits or symbols added; choose another";
+    if (letters == w)
+      return PasswordProblem{"common_word", "is a common word with digits or symbols added; choose another"};
   std::string user = ascii_lower(username);
   if (!user.empty() && user.size() >= 4 && lower.find(user) != std::string::npos)
-    return "must not contain the username";
+    return PasswordProblem{"username", "must not contain the username"};
   return std::nullopt;
 }
 

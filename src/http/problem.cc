@@ -102,6 +102,8 @@ HttpResponse problem(const Status& st, const std::string& request_id, const std:
     json::object fe;
     fe["field"] = e.field;
     fe["message"] = e.message;
+    fe["code"] = e.code;
+    if (!e.params.empty()) fe["params"] = e.params;
     errors.push_back(std::move(fe));
   }
   o["errors"] = std::move(errors);

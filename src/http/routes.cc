@@ -114,6 +114,9 @@ void Api::routes() {
   add("PUT", "/api/v1/patients/{id}/safety-plan", true,
       [&mon](Call& c) { mon.put_safety_plan(c.ctx, c.param("id"), c.body, c.done); });
 
+  add("GET", "/api/v1/census", true, [&mon](Call& c) { mon.census(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/worklist", true, [&mon](Call& c) { mon.worklist(c.ctx, c.query, c.done); });
+
   // Alerts (the stream before {id}: the first matching route wins) and crises
   add("GET", "/api/v1/alerts/stream", true, [&mon](Call& c) {
     std::string last = c.req->header("last-event-id");

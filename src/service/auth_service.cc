@@ -226,6 +226,7 @@ void AuthService::finish_login(const RequestContext& ctx, std::string username, 
     body["expires_at"] = format_rfc3339(from_millis(std::min(now + idle.count(), now + absolute.count())));
     body["absolute_expires_at"] = format_rfc3339(from_millis(now + absolute.count()));
     body["idle_timeout_seconds"] = idle.count() / 1000;
+    body["now"] = format_rfc3339(ctx.now);
     body["user"] = user_json(*user, 1);
     Reply r{200, std::move(body), {}};
     r.headers.emplace_back("Set-Cookie",
@@ -304,6 +305,13 @@ void AuthService::session(const RequestContext& ctx, Done done) {
   const Principal& who = ctx.principal();
   auto expires = session_expires_at(who.session_id, ctx.now);
   if (!expires.ok()) return done(expires.status());
+  std::optional<store::Row> row;
+  Status st = runner_.store().read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(row,
+                     tx.query_one("SELECT idle_ms, absolute_expires_at FROM sessions WHERE id = ?", {who.session_id}));
+    return Status::Ok();
+  });
+  if (!st.ok() || !row) return done(st.ok() ? Status(Code::unauthenticated, "You are not logged in.") : st);
   json::object body;
   json::object user;
   user["id"] = who.user_id;
@@ -316,6 +324,10 @@ void AuthService::session(const RequestContext& ctx, Done done) {
   body["user"] = std::move(user);
   body["csrf_token"] = csrf_token(who.session_id);
   body["expires_at"] = format_rfc3339(*expires);
+  body["absolute_expires_at"] = format_rfc3339(from_millis(row->i64(1)));
+  body["idle_timeout_seconds"] = row->i64(0) / 1000;
+  // The server's clock, so a client can count down whatever its own clock says.
+  body["now"] = format_rfc3339(ctx.now);
   done(ok(std::move(body)));
 }
 
@@ -410,7 +422,8 @@ void AuthService::activate(const RequestContext& ctx, const json::object& body, 
         }});
     return;
   }
-  if (auto why = domain::check_password(*password, user->text(1))) return done(Status::Invalid({{"password", *why}}));
+  if (auto why = domain::check_password(*password, user->text(1)))
+    return done(Status::Invalid({password_error("password", *why)}));
   RequestContext c = ctx;
   std::string user_id = user->text(0), org = user->text(3), patient_id = user->text(4), username = user->text(1);
   bool posted = hash_pool_.post([this, c, pw = *password, user_id, org, patient_id, username, code_hash, done]() {
@@ -513,7 +526,8 @@ void AuthService::patch_me(const RequestContext& ctx, const json::object& body, 
   if (!language && !next && f.ok())
     f.fail("language", "nothing to change: send language or current_password and new_password");
   if (next) {
-    if (auto why = domain::check_password(*next, ctx.principal().username)) f.fail("new_password", *why);
+    if (auto why = domain::check_password(*next, ctx.principal().username))
+      f.errors().push_back(password_error("new_password", *why));
   }
   if (!f.ok()) return done(f.status());
   const Principal who = ctx.principal();

@@ -594,8 +594,10 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
     if (!job) {
       // First run: start from now; days before Pomost watched the program are not judged.
       return tx
-          .exec("INSERT INTO program_jobs (org_id, program_id, watched_since, missed_checkins_through) VALUES (?, ?, ?, ?)",
-                {org->text(0), program_id, format_date(closed + 1), format_date(closed)})
+          .exec(
+              "INSERT INTO program_jobs (org_id, program_id, watched_since, missed_checkins_through) VALUES (?, ?, ?, "
+              "?)",
+              {org->text(0), program_id, format_date(closed + 1), format_date(closed)})
           .status();
     }
     const int watched_since = *parse_date(job->text(1));

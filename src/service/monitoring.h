@@ -59,6 +59,11 @@ class Monitoring {
   void get_safety_plan(const RequestContext& ctx, const std::string& patient_id, Done done);
   void put_safety_plan(const RequestContext& ctx, const std::string& patient_id, const json::object& body, Done done);
 
+  // GET /census?program_id=: one row per active patient the caller may see.
+  void census(const RequestContext& ctx, const Query& q, Done done);
+  // GET /worklist?program_id=&date=: the day's check-ins, alerts, measures due, roster gaps.
+  void worklist(const RequestContext& ctx, const Query& q, Done done);
+
   // The time-driven work, called every few hundred milliseconds by the ticker thread.
   void tick(TimePoint now);
 

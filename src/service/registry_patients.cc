@@ -331,7 +331,7 @@ void RegistryService::create_account(const RequestContext& ctx, const std::strin
           return Status::ConflictWith({"state", existing->text(0)}, "The patient's account is already active.");
         ASSIGN_OR_RETURN(auto taken, tx.query_one("SELECT id FROM users WHERE username = ?", {uname}));
         if (taken && (!existing || taken->text(0) != existing->text(0)))
-          return Status::Invalid({{"username", "is already taken"}});
+          return Status::Invalid({{"username", "is already taken", "taken", {}}});
         const std::string code = auth::invite_code();
         const std::string code_hash = auth::blake2b(auth::normalize_invite_code(code));
         const int64_t now = to_millis(ctx.now);

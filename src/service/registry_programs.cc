@@ -427,7 +427,7 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
   std::map<std::string, std::vector<Interval>> by_tier;
   std::vector<Interval> any;
   json::array warnings;
-  std::set<std::string> unreachable;
+  std::map<std::string, std::string> unreachable;  // staff id -> name
   const int64_t from = to_millis(now), to = from + 7LL * 24 * 3600 * 1000;
   for (const auto& r : rows) {
     json::object e;
@@ -439,7 +439,7 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
     entries.push_back(std::move(e));
     by_tier[r.text(1)].push_back({r.i64(2), r.i64(3)});
     any.push_back({r.i64(2), r.i64(3)});
-    if (r.i64(3) > from && r.is_null(5) && r.is_null(6)) unreachable.insert(r.text(4));
+    if (r.i64(3) > from && r.is_null(5) && r.is_null(6)) unreachable[r.text(0)] = r.text(4);
   }
   json::array gaps;
   for (const char* tier : {"clinician", "psychiatrist", "director"}) {
@@ -451,16 +451,21 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
       gaps.push_back(std::move(g));
     }
   }
-  auto nobody = holes(any, from, to);
-  if (!nobody.empty())
-    warnings.emplace_back(
-        "Nobody is on call for part of the next 7 days: alerts then go to the clinical director and every licensed "
-        "clinician of the program.");
+  // Warnings carry a stable code for clients that translate, and an English message.
+  auto warn = [&](const char* code, std::string message, std::optional<std::string> staff = std::nullopt) {
+    json::object w{{"code", code}, {"message", std::move(message)}};
+    if (staff) w["staff_id"] = *staff;
+    warnings.push_back(std::move(w));
+  };
+  if (!holes(any, from, to).empty())
+    warn("nobody_on_call",
+         "Nobody is on call for part of the next 7 days: alerts then go to the clinical director and every licensed "
+         "clinician of the program.");
   if (!holes(by_tier["clinician"], from, to).empty())
-    warnings.emplace_back("The clinician tier has gaps in 24-hour coverage over the next 7 days.");
-  for (const auto& name : unreachable)
-    warnings.emplace_back("On-call staff member " + name +
-                          " has no e-mail or phone: alerts reach them only in the browser.");
+    warn("clinician_gaps", "The clinician tier has gaps in 24-hour coverage over the next 7 days.");
+  for (const auto& [id, name] : unreachable)
+    warn("no_channel",
+         "On-call staff member " + name + " has no e-mail or phone: alerts reach them only in the browser.", id);
   json::object o;
   o["program_id"] = program_id;
   o["time_zone"] = tz;

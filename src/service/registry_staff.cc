@@ -57,7 +57,7 @@ void RegistryService::create_staff(const RequestContext& ctx, const json::object
   std::string uname = username ? ascii_lower(trim(*username)) : "";
   if (username && !valid_username(uname)) f.fail("username", "may use 3 to 64 letters a-z, digits and . _ - @");
   if (password)
-    if (auto why = domain::check_password(*password, uname)) f.fail("password", *why);
+    if (auto why = domain::check_password(*password, uname)) f.errors().push_back(password_error("password", *why));
   if (!f.ok()) return done(f.status());
   RequestContext c = ctx;
   bool posted = hash_pool_.post(
@@ -69,7 +69,7 @@ void RegistryService::create_staff(const RequestContext& ctx, const json::object
               const Principal& who = c.principal();
               std::vector<FieldError> errors;
               ASSIGN_OR_RETURN(auto taken, tx.query_one("SELECT 1 FROM users WHERE username = ?", {uname}));
-              if (taken) errors.push_back({"username", "is already taken"});
+              if (taken) errors.push_back({"username", "is already taken", "taken", {}});
               std::vector<std::string> programs = program_ids.value_or(std::vector<std::string>{});
               RETURN_IF_ERROR(check_programs(tx, who.org_id, programs, errors));
               if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -136,7 +136,7 @@ void RegistryService::patch_staff(const RequestContext& ctx, const std::string& 
   std::optional<std::string> new_hash;
   if (auto it = body.find("password"); it != body.end() && it->value().is_string()) {
     std::string pw(it->value().as_string());
-    if (auto why = domain::check_password(pw, "")) return done(Status::Invalid({{"password", *why}}));
+    if (auto why = domain::check_password(pw, "")) return done(Status::Invalid({password_error("password", *why)}));
   }
   RequestContext c = ctx;
   auto run = [this, c, id, body, done](std::optional<std::string> hash) {

@@ -20,7 +20,7 @@ Result<InstallState> install_state(store::Store& store) {
 Status init_organization(store::Store& store, const audit::Chain& chain, const Clock& clock, const InitRequest& req,
                          auth::HashCost cost) {
   if (auto why = domain::check_password(req.admin_password, req.admin_username))
-    return Status::Invalid({{"password", *why}});
+    return Status::Invalid({password_error("password", *why)});
   if (!is_valid_time_zone(req.time_zone)) return Status::Invalid({{"time_zone", "is not an IANA time zone"}});
   const std::string hash = auth::hash_password(req.admin_password, cost);
   const TimePoint now = clock.now();

@@ -99,6 +99,12 @@ class ErrorClasses(ServerTest):
             "email": "not-an-email", "emergency_contact": {"name": "Ola"}, "nickname": "x"})
         self.assertProblem(r, 422, ["given_name", "family_name", "birth_date", "sex", "preferred_language", "email",
                                     "emergency_contact.phone", "nickname"])
+        codes = {e["field"]: e for e in r.json["errors"]}
+        self.assertEqual(codes["given_name"]["code"], "empty")
+        self.assertEqual(codes["family_name"]["code"], "required")
+        self.assertEqual(codes["sex"]["code"], "one_of")
+        self.assertEqual(codes["sex"]["params"]["allowed"], ["female", "male", "diverse", "unknown"])
+        self.assertEqual(codes["nickname"]["code"], "unknown_field")
         self.assertEqual(self.patient_count(), before)
 
     def test_429_with_retry_after(self):

@@ -378,3 +378,34 @@ class MissedCheckins(ServerTest):
         self.assertEqual(self.server.sqlite(f"SELECT severity FROM alerts WHERE patient_id = '{ryan}' AND rule = 'missed_checkins'"), "warning")
         others = self.server.sqlite(f"SELECT count(*) FROM alerts WHERE rule = 'missed_checkins' AND patient_id <> '{ryan}' AND program_id = '{self.ids['programs']['addiction']}'")
         self.assertEqual(others, "0")
+
+
+class CensusAndWorklist(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = demo_ids(cls.server)
+
+    def test_census_rows_and_the_days_checkins(self):
+        program = self.ids["programs"]["addiction"]
+        anna = self.ids["patients"]["Anna Kowalska"]
+        self.login("anna.k").post(f"/api/v1/patients/{anna}/checkins", {"answers": dict(CHECKIN_OK, used=1, used_alcohol=1)})
+        c = self.login("a.krol")
+        census = c.get(f"/api/v1/census?program_id={program}")
+        self.assertEqual(census.status, 200, census)
+        rows = {r["patient_id"]: r for r in census.json["items"]}
+        self.assertEqual(len(rows), 12)
+        self.assertEqual(rows[anna]["risk_level"], "moderate")
+        self.assertTrue(rows[anna]["checked_in_today"])
+        self.assertEqual(rows[anna]["open_alerts"], {"count": 1, "max_severity": "warning"})
+        self.assertGreaterEqual(rows[anna]["days_in_program"], 1)
+        # A group leader sees the program's census; staff of another program do not.
+        self.assertEqual(self.login("t.malinowski").get(f"/api/v1/census?program_id={program}").status, 200)
+        self.assertEqual(self.login("n.schulz").get(f"/api/v1/census?program_id={program}").status, 404)
+        self.assertEqual(self.login("anna.k").get(f"/api/v1/census?program_id={program}").status, 403)
+        work = c.get(f"/api/v1/worklist?program_id={program}").json
+        self.assertEqual([x["patient_id"] for x in work["checkins"]["received"]], [anna])
+        self.assertEqual(len(work["checkins"]["missing"]), 11)  # Monday is a program day for everyone
+        self.assertEqual(work["open_alerts"]["warning"], 1)
+        self.assertEqual(work["checkin_cutoff"], "2026-11-23T12:00:00+01:00")
+        self.assertEqual(c.get(f"/api/v1/worklist?program_id={program}&date=23-11-2026").status, 400)

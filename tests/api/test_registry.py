@@ -72,7 +72,9 @@ class Programs(ServerTest):
         self.assertEqual(r.status, 200, r)
         clinician_gaps = [g for g in r.json["gaps"] if g["tier"] == "clinician"]
         self.assertEqual(clinician_gaps[0]["starts"], "2026-11-24T08:00:00+01:00")
-        self.assertTrue(any("Nobody is on call" in w or "gaps" in w for w in r.json["warnings"]))
+        codes = [w["code"] for w in r.json["warnings"]]
+        self.assertIn("nobody_on_call", codes)
+        self.assertIn("clinician_gaps", codes)
         self.assertEqual(self.login("s.price").get(f"/api/v1/programs/{pid}/on-call").json["version"], roster["version"] + 1)
 
 
