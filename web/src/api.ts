@@ -6,6 +6,9 @@
 export interface FieldError {
   field: string;
   message: string;
+  /** Stable code to translate by (required, min_length, range, …); `params` fill its message. */
+  code?: string;
+  params?: Record<string, unknown>;
 }
 
 export interface Problem {
@@ -15,6 +18,10 @@ export interface Problem {
   detail?: string;
   errors?: FieldError[];
   conflict?: { kind: string; id?: string };
+  /** A refused submission whose safety answer was still recorded (monitoring). */
+  risk_event?: { recorded: boolean; level: string; reasons?: { rule: string; text: string }[] };
+  crisis_resources?: { name: string; phone: string; description?: string; language?: string }[];
+  safety_plan?: unknown;
 }
 
 export class ApiError extends Error {

@@ -1,6 +1,7 @@
 // Interface words for the API's codes. Keys are spelled out literally so the catalog test can see
 // that each one is used.
 import { locale, t, type Key } from './i18n';
+import type { RosterWarning } from './types';
 
 function label(map: Record<string, Key>, code: string | null | undefined): string {
   if (!code) return '';
@@ -96,11 +97,18 @@ export function languageName(code: string): string {
   }
 }
 
-/** Known server warnings about the on-call roster, in the interface language. */
-export function rosterWarning(w: string): { text: string; lang?: string } {
-  if (w.startsWith('Nobody is on call')) return { text: t('oncall.warn_nobody') };
-  if (/^The clinician tier has gaps/.test(w)) return { text: t('oncall.warn_clinician_gaps') };
-  const m = /^On-call staff member (.+?) has no e-mail or phone/.exec(w);
-  if (m) return { text: t('oncall.warn_no_channel', { name: m[1] }) };
-  return { text: w, lang: 'en' };
+/** Known server warnings about the on-call roster, in the interface language (by code). */
+export function rosterWarning(w: RosterWarning, names: Map<string, string> = new Map()): { text: string; lang?: string } {
+  switch (w.code) {
+    case 'nobody_on_call':
+      return { text: t('oncall.warn_nobody') };
+    case 'clinician_gaps':
+      return { text: t('oncall.warn_clinician_gaps') };
+    case 'no_channel': {
+      const name = (w.staff_id && names.get(w.staff_id)) ?? /^On-call staff member (.+?) has no/.exec(w.message)?.[1];
+      if (name) return { text: t('oncall.warn_no_channel', { name }) };
+      break;
+    }
+  }
+  return { text: w.message, lang: 'en' };
 }

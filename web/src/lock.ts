@@ -107,7 +107,7 @@ function buildDialog(done: () => void): HTMLDialogElement {
             e instanceof ApiError && e.status === 401
               ? t('login.failed')
               : e instanceof ApiError && e.problem.errors?.length
-                ? fieldMessage(e.problem.errors[0].message).text
+                ? fieldMessage(e.problem.errors[0]).text
                 : problemText(e);
           errBox.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert' }, msg));
           pw.select();

@@ -171,13 +171,19 @@ export interface OnCallEntry {
   ends: string;
 }
 
+export interface RosterWarning {
+  code: 'nobody_on_call' | 'clinician_gaps' | 'no_channel' | string;
+  message: string;
+  staff_id?: string;
+}
+
 export interface OnCall {
   program_id: string;
   time_zone: string;
   version: number;
   entries: OnCallEntry[];
   gaps: { tier: Tier; starts: string; ends: string }[];
-  warnings: string[];
+  warnings: RosterWarning[];
 }
 
 export interface AuditRecord {

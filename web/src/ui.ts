@@ -1,7 +1,8 @@
 // Small, accessible building blocks: labelled fields, tables, messages.
 import { h, uid, type Child, type Attrs } from './dom';
-import { ApiError } from './api';
+import { ApiError, type FieldError } from './api';
 import { t, tp, type Key } from './i18n';
+import { fmtNumber } from './format';
 
 export interface Field<E extends HTMLElement = HTMLInputElement> {
   wrap: HTMLElement;
@@ -145,6 +146,7 @@ export function notice(kind: 'info' | 'success' | 'warning' | 'error', ...childr
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
 }
 
+// Older servers sent only English text; these patterns are the fallback when a code is missing.
 const FIELD_MESSAGES: [RegExp, Key][] = [
   [/^(is required|must not be empty|must be a non-empty string)/, 'err.required'],
   [/^must be at least (\d+) characters$/, 'err.min_length'],
@@ -158,13 +160,48 @@ const FIELD_MESSAGES: [RegExp, Key][] = [
   [/^must not contain the username/, 'err.password_username'],
 ];
 
-/** A field message in the interface language when we know it, else the server's English. */
-export function fieldMessage(message: string): { text: string; lang?: string } {
+const num = (v: unknown) => (typeof v === 'number' ? fmtNumber(v, 2) : String(v ?? ''));
+
+/** A field error in the interface language, by its code; else the server's English. */
+export function fieldMessage(fe: FieldError | string): { text: string; lang?: string } {
+  const e: FieldError = typeof fe === 'string' ? { field: '', message: fe } : fe;
+  const p = e.params ?? {};
+  switch (e.code) {
+    case 'required':
+    case 'empty':
+      return { text: t('err.required') };
+    case 'min_length':
+      return { text: t('err.min_length', { n: num(p.min) }) };
+    case 'max_length':
+      return { text: t('err.max_length', { n: num(p.max) }) };
+    case 'range':
+      return { text: t('err.range', { min: num(p.min), max: num(p.max) }) };
+    case 'one_of':
+      return { text: t('err.one_of') };
+    case 'type':
+      return { text: t('err.type') };
+    case 'date':
+      return { text: t('err.date') };
+    case 'timestamp':
+      return { text: t('err.timestamp') };
+    case 'email':
+      return { text: t('err.email') };
+    case 'phone':
+      return { text: t('err.phone') };
+    case 'unknown_field':
+      return { text: t('err.unknown_field') };
+    case 'taken':
+      return { text: t('err.taken') };
+    case 'weak_password':
+      if (p.reason === 'username') return { text: t('err.password_username') };
+      if (p.reason === 'too_short') return { text: t('err.min_length', { n: num(p.min) }) };
+      return { text: t('err.weak_password') };
+  }
   for (const [re, key] of FIELD_MESSAGES) {
-    const m = re.exec(message);
+    const m = re.exec(e.message);
     if (m) return { text: t(key, { n: m[1] ?? '' }) };
   }
-  return { text: message, lang: 'en' };
+  return { text: e.message, lang: 'en' };
 }
 
 /** A localized sentence for an API failure. */
@@ -206,7 +243,7 @@ export function showProblem(
   const list: HTMLElement[] = [];
   if (e instanceof ApiError) {
     for (const fe of e.problem.errors ?? []) {
-      const msg = fieldMessage(fe.message);
+      const msg = fieldMessage(fe);
       const target = fields[fe.field] ?? fields[fe.field.split(/[.[]/)[0]];
       if (target) target.setError(msg.text);
       list.push(

@@ -78,7 +78,7 @@ function roster(r: OnCall, program: Program): HTMLElement[] {
               'ul',
               { class: 'banner-list' },
               r.warnings.map((w) => {
-                const m = rosterWarning(w);
+                const m = rosterWarning(w, new Map(r.entries.map((e) => [e.staff_id, e.display_name])));
                 return h('li', { lang: m.lang }, m.text);
               }),
             )
