@@ -25,8 +25,10 @@
 #include "service/alerts.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/documentation.h"
 #include "service/event_hub.h"
 #include "service/monitoring.h"
+#include "service/operations.h"
 #include "service/outbox.h"
 #include "service/registry_service.h"
 #include "service/setup.h"
@@ -205,6 +207,8 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   service::AlertEngine alert_engine(reasons, {public_url, !c.smtp_url.empty()});
   WorkQueue feed_pool(1, 100000);
   service::Monitoring monitoring(runner, access, *clock, instruments, reasons, alert_engine, hub, auth, feed_pool);
+  service::Operations operations(runner, access, alert_engine);
+  service::Documentation documentation(runner, access);
   metrics.gauge("pomost_active_sessions", "Sessions not ended and not expired.",
                 [&auth, clock] { return static_cast<double>(auth.active_sessions(clock->now())); });
 
@@ -213,7 +217,9 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   api_options.demo = demo;
   api_options.tls = !c.server.tls_cert.empty();
   api_options.test_clock = sim.get();
-  http::Api api(http::Services{store, *clock, auth, registry, audit_service, monitoring, hub, metrics}, api_options);
+  http::Api api(
+      http::Services{store, *clock, auth, registry, audit_service, monitoring, operations, documentation, hub, metrics},
+      api_options);
   http::Server server(c.server, api);
   if (auto st = server.bind(); !st.ok()) return fail("cannot start", st);
   std::cout << "pomost: listening on " << (api_options.tls ? "https" : "http") << "://" << c.server.host << ":"
@@ -226,6 +232,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
     while (ticking) {
       try {
         monitoring.tick(clock->now());
+        if (auto st = operations.tick(clock->now()); !st.ok()) spdlog::error("operations: {}", st.message());
       } catch (const std::exception& e) {
         spdlog::error("time-driven work: {}", e.what());
       }

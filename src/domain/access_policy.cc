@@ -150,6 +150,29 @@ const std::vector<Rule>& rules() {
       {"break_glass.request.clinician", kClinicalStaff, true, kOrg, {A::break_glass}},
       {"break_glass.request.admin", kAdmin, false, kOrg, {A::break_glass}},
 
+      // Scheduling and recovery support (program operations).
+      {"patient.self.availability", kPatient, false, kSelf, {A::availability_write}},
+      {"program_staff.booking",
+       kProgramStaff,
+       false,
+       kProgram | kCareTeam,
+       {A::meetings_write, A::appointment_book, A::availability_write}},
+      {"therapist.care_team.booking", kTherapist, false, kCareTeam, {A::appointment_book, A::availability_write}},
+      {"psychiatrist.booking",
+       kPsychiatrist,
+       false,
+       kProgram | kCareTeam,
+       {A::appointment_book, A::certification_write}},
+      {"director.booking",
+       kDirector,
+       false,
+       kProgram | kCareTeam,
+       {A::appointment_book, A::availability_write, A::certification_write}},
+      // Co-signing unlicensed colleagues' notes: any licensed clinician of the program.
+      {"clinician.licensed.cosign", kClinicalStaff, true, kProgram | kCareTeam, {A::note_cosign}},
+      {"admin.schedule", kAdmin, false, kOrg, {A::schedule_manage}},
+      {"staff.program.schedule", kClinicalStaff, false, kProgram, {A::schedule_manage}},
+
       // Organization and program administration.
       {"staff.intake.create",
        kDirector | kTherapist | kPsychiatrist | kProgramStaff,

@@ -11,60 +11,65 @@
 namespace pomost::domain {
 
 // Every action, once: the enum and its names come from this list.
-#define POMOST_ACTIONS(X)                                                                  \
-  /* About one patient. */                                                                 \
-  X(patient_read)   /* demographics, episodes, care team */                                \
-  X(patient_update) /* demographics */                                                     \
-  X(episode_admit)  /* admit into a program (create an episode) */                         \
-  X(episode_update) /* care team, discharge */                                             \
-  X(account_create) /* the patient's own login */                                          \
-  X(schedule_read)  /* sessions and appointments */                                        \
-  X(attendance_read)                                                                       \
-  X(attendance_write)                                                                      \
-  X(census_row) /* appears in the census */                                                \
-  X(checkin_read)                                                                          \
-  X(checkin_write) /* also on the patient's behalf */                                      \
-  X(risk_read)     /* latest risk level */                                                 \
-  X(alert_read)                                                                            \
-  X(alert_ack_low)  /* acknowledge warning/info */                                         \
-  X(alert_ack_high) /* acknowledge high/imminent */                                        \
-  X(alert_resolve)                                                                         \
-  X(alert_seen)                                                                            \
-  X(chart_read)  /* the whole chart: notes, measures, plans, medications */                \
-  X(chart_write) /* individual notes, treatment plan */                                    \
-  X(group_note_write)                                                                      \
-  X(checkin_note_write)                                                                    \
-  X(safety_plan_read)                                                                      \
-  X(safety_plan_write)                                                                     \
-  X(medication_write)                                                                      \
-  X(treatment_plan_read)                                                                   \
-  X(treatment_plan_ack)                                                                    \
-  X(measure_submit)                                                                        \
-  X(meetings_read)                                                                         \
-  X(meetings_write)                                                                        \
-  X(hours_read)                                                                            \
-  X(crisis_manage)                                                                         \
-  X(break_glass) /* ask for emergency access to this patient */                            \
-  /* About the organization or one program (relationship: program membership, or none). */ \
-  X(patient_create)                                                                        \
-  X(patient_search)                                                                        \
-  X(patient_list)       /* list the patients within reach (a patient: only themself) */    \
-  X(notifications_read) /* one's own notifications */                                      \
-  X(staff_read)                                                                            \
-  X(staff_manage)                                                                          \
-  X(program_read)                                                                          \
-  X(program_manage)                                                                        \
-  X(settings_read)                                                                         \
-  X(settings_write)                                                                        \
-  X(roster_read)                                                                           \
-  X(roster_write)                                                                          \
-  X(census_read)                                                                           \
-  X(rooms_manage)                                                                          \
-  X(tracks_manage)                                                                         \
-  X(groups_manage)                                                                         \
-  X(groups_read)                                                                           \
-  X(audit_read)                                                                            \
-  X(metrics_read)
+#define POMOST_ACTIONS(X)                                                                             \
+  /* About one patient. */                                                                            \
+  X(patient_read)   /* demographics, episodes, care team */                                           \
+  X(patient_update) /* demographics */                                                                \
+  X(episode_admit)  /* admit into a program (create an episode) */                                    \
+  X(episode_update) /* care team, discharge */                                                        \
+  X(account_create) /* the patient's own login */                                                     \
+  X(schedule_read)  /* sessions and appointments */                                                   \
+  X(attendance_read)                                                                                  \
+  X(attendance_write)                                                                                 \
+  X(census_row) /* appears in the census */                                                           \
+  X(checkin_read)                                                                                     \
+  X(checkin_write) /* also on the patient's behalf */                                                 \
+  X(risk_read)     /* latest risk level */                                                            \
+  X(alert_read)                                                                                       \
+  X(alert_ack_low)  /* acknowledge warning/info */                                                    \
+  X(alert_ack_high) /* acknowledge high/imminent */                                                   \
+  X(alert_resolve)                                                                                    \
+  X(alert_seen)                                                                                       \
+  X(chart_read)  /* the whole chart: notes, measures, plans, medications */                           \
+  X(chart_write) /* individual notes, treatment plan */                                               \
+  X(group_note_write)                                                                                 \
+  X(checkin_note_write)                                                                               \
+  X(safety_plan_read)                                                                                 \
+  X(safety_plan_write)                                                                                \
+  X(medication_write)                                                                                 \
+  X(treatment_plan_read)                                                                              \
+  X(treatment_plan_ack)                                                                               \
+  X(measure_submit)                                                                                   \
+  X(meetings_read)                                                                                    \
+  X(meetings_write)                                                                                   \
+  X(hours_read)                                                                                       \
+  X(crisis_manage)                                                                                    \
+  X(break_glass)         /* ask for emergency access to this patient */                               \
+  X(appointment_book)    /* book, move or cancel an individual, psychiatrist or family appointment */ \
+  X(availability_write)  /* the patient's unavailable hours */                                        \
+  X(certification_write) /* the physician's certification of need */                                  \
+  X(note_cosign)         /* co-sign an unlicensed colleague's note */                                 \
+  /* About the organization or one program (relationship: program membership, or none). */            \
+  X(patient_create)                                                                                   \
+  X(patient_search)                                                                                   \
+  X(patient_list)       /* list the patients within reach (a patient: only themself) */               \
+  X(notifications_read) /* one's own notifications */                                                 \
+  X(staff_read)                                                                                       \
+  X(staff_manage)                                                                                     \
+  X(program_read)                                                                                     \
+  X(program_manage)                                                                                   \
+  X(settings_read)                                                                                    \
+  X(settings_write)                                                                                   \
+  X(roster_read)                                                                                      \
+  X(roster_write)                                                                                     \
+  X(census_read)                                                                                      \
+  X(rooms_manage)                                                                                     \
+  X(tracks_manage)                                                                                    \
+  X(groups_manage)                                                                                    \
+  X(groups_read)                                                                                      \
+  X(audit_read)                                                                                       \
+  X(metrics_read)                                                                                     \
+  X(schedule_manage) /* move or cancel a group session of a program */
 
 enum class Action : uint8_t {
 #define POMOST_ACTION_ENUM(name) name,

@@ -10,8 +10,10 @@
 #include "http/router.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/documentation.h"
 #include "service/event_hub.h"
 #include "service/monitoring.h"
+#include "service/operations.h"
 #include "service/registry_service.h"
 
 namespace pomost::http {
@@ -30,6 +32,8 @@ struct Services {
   service::RegistryService& registry;
   service::AuditService& audit;
   service::Monitoring& monitoring;
+  service::Operations& operations;
+  service::Documentation& documentation;
   service::EventHub& hub;
   Metrics& metrics;
 };

@@ -138,6 +138,68 @@ void Api::routes() {
   add("POST", "/api/v1/crises/{id}/actions", true,
       [&mon](Call& c) { mon.crisis_action(c.ctx, c.param("id"), c.body, c.done); });
 
+  // Program operations: availability, sessions, appointments, attendance, hours, placement
+  auto& ops = s_.operations;
+  add("GET", "/api/v1/staff/{id}/availability", true,
+      [&ops](Call& c) { ops.get_staff_availability(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/staff/{id}/availability", true,
+      [&ops](Call& c) { ops.put_staff_availability(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}/availability", true,
+      [&ops](Call& c) { ops.get_patient_availability(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/patients/{id}/availability", true,
+      [&ops](Call& c) { ops.put_patient_availability(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/sessions", true, [&ops](Call& c) { ops.list_sessions(c.ctx, c.query, c.done); });
+  add("PATCH", "/api/v1/sessions/{id}", true,
+      [&ops](Call& c) { ops.patch_session(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/sessions/{id}/attendance", true,
+      [&ops](Call& c) { ops.get_attendance(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/sessions/{id}/attendance", true,
+      [&ops](Call& c) { ops.put_attendance(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/appointments/proposals", true, [&ops](Call& c) { ops.propose(c.ctx, c.body, c.done); });
+  add("POST", "/api/v1/appointments", true, [&ops](Call& c) { ops.book_appointment(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/groups/{id}/roster", true,
+      [&ops](Call& c) { ops.group_roster(c.ctx, c.param("id"), c.query, c.done); });
+  add("GET", "/api/v1/patients/{id}/hours", true,
+      [&ops](Call& c) { ops.hours(c.ctx, c.param("id"), c.query, c.done); });
+  add("GET", "/api/v1/episodes/{id}/certification", true,
+      [&ops](Call& c) { ops.get_certification(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/episodes/{id}/certification", true,
+      [&ops](Call& c) { ops.put_certification(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/programs/{id}/placement", true,
+      [&ops](Call& c) { ops.placement(c.ctx, c.param("id"), c.body, c.done); });
+
+  // Clinical documentation
+  auto& doc = s_.documentation;
+  add("POST", "/api/v1/notes", true, [&doc](Call& c) { doc.create_note(c.ctx, c.body, c.done); });
+  add("GET", "/api/v1/notes", true, [&doc](Call& c) { doc.list_notes(c.ctx, c.query, c.done); });
+  add("GET", "/api/v1/notes/{id}", true, [&doc](Call& c) { doc.get_note(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/notes/{id}", true, [&doc](Call& c) { doc.update_note(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/notes/{id}/sign", true, [&doc](Call& c) { doc.sign_note(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/notes/{id}/cosign", true, [&doc](Call& c) { doc.cosign_note(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/notes/{id}/addenda", true,
+      [&doc](Call& c) { doc.add_addendum(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}/notes", true, [&doc](Call& c) { doc.patient_notes(c.ctx, c.param("id"), c.done); });
+  add("GET", "/api/v1/patients/{id}/treatment-plan", true,
+      [&doc](Call& c) { doc.get_treatment_plan(c.ctx, c.param("id"), c.done); });
+  add("PUT", "/api/v1/patients/{id}/treatment-plan", true,
+      [&doc](Call& c) { doc.put_treatment_plan(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/patients/{id}/treatment-plan/reviews", true,
+      [&doc](Call& c) { doc.review_treatment_plan(c.ctx, c.param("id"), c.body, c.done); });
+  add("POST", "/api/v1/patients/{id}/treatment-plan/acknowledge", true,
+      [&doc](Call& c) { doc.acknowledge_treatment_plan(c.ctx, c.param("id"), c.done); });
+  add("GET", "/api/v1/patients/{id}/medications", true,
+      [&doc](Call& c) { doc.list_medications(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/patients/{id}/medications", true,
+      [&doc](Call& c) { doc.add_medication(c.ctx, c.param("id"), c.body, c.done); });
+  add("PATCH", "/api/v1/medications/{id}", true,
+      [&doc](Call& c) { doc.change_medication(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/patients/{id}/meetings", true,
+      [&doc](Call& c) { doc.get_meetings(c.ctx, c.param("id"), c.done); });
+  add("POST", "/api/v1/patients/{id}/meetings", true,
+      [&doc](Call& c) { doc.post_meetings(c.ctx, c.param("id"), c.body, c.done); });
+  add("GET", "/api/v1/episodes/{id}/discharge-summary", true,
+      [&doc](Call& c) { doc.discharge_summary(c.ctx, c.param("id"), c.done); });
+
   // Break-glass, notifications, audit
   add("POST", "/api/v1/break-glass", true, [&reg](Call& c) { reg.break_glass(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/notifications", true, [&reg](Call& c) { reg.list_notifications(c.ctx, c.done); });

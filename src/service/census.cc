@@ -3,7 +3,9 @@
 #include <unordered_map>
 
 #include "core/time.h"
+#include "domain/schedule.h"
 #include "service/monitoring.h"
+#include "service/operations.h"
 #include "service/patient_context.h"
 #include "service/registry_common.h"
 
@@ -78,8 +80,13 @@ void Monitoring::census(const RequestContext& ctx, const Query& q, Done done) {
             if (top.empty() || AlertEngine::severity_rank(a.text(0)) > AlertEngine::severity_rank(top)) top = a.text(0);
           o["open_alerts"] = json::object({{"count", static_cast<int64_t>(alerts.size())},
                                            {"max_severity", top.empty() ? json::value(nullptr) : json::value(top)}});
-          // Attendance-based hours come with program operations; until then they are unknown.
-          o["hours_this_week"] = nullptr;
+          ASSIGN_OR_RETURN(auto h, week_hours(tx, ctx.principal().org_id, p.id, *program_id,
+                                              domain::iso_week_monday(today), ctx.now));
+          o["hours_this_week"] = json::object{{"week", h.week},
+                                              {"attended_minutes", h.attended},
+                                              {"minimum_minutes", h.minimum},
+                                              {"remaining_scheduled_minutes", h.remaining},
+                                              {"reachable", h.attended + h.remaining >= h.minimum}};
           rows.push_back(std::move(o));
         }
         json::object out;
@@ -155,11 +162,83 @@ void Monitoring::worklist(const RequestContext& ctx, const Query& q, Done done) 
         for (const char* s : {"imminent", "high", "warning", "info"}) open[s] = severities[s];
         out["open_alerts"] = std::move(open);
         out["measures_due_now"] = std::move(due);
-        // Sessions, reviews, co-signatures and certifications come with program operations.
-        out["sessions"] = json::array();
-        out["reviews_due"] = json::array();
-        out["cosignatures_due"] = json::array();
-        out["certifications_due"] = json::array();
+        SessionFilter sf;
+        sf.program_id = *program_id;
+        ASSIGN_OR_RETURN(auto sessions, list_session_infos(tx, ctx.principal().org_id, day, day, sf));
+        json::array sess;
+        for (const auto& s : sessions) {
+          if (s.kind != "group") {
+            ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::schedule_read, s.patient_ids.front()));
+            if (!may) continue;
+          }
+          sess.push_back(json::object{{"id", s.id},
+                                      {"kind", s.kind},
+                                      {"title", opt(s.title)},
+                                      {"group_id", opt(s.group_id)},
+                                      {"starts", format_rfc3339_in(s.starts, tz)},
+                                      {"ends", format_rfc3339_in(s.ends, tz)},
+                                      {"room_id", opt(s.room_id)},
+                                      {"status", s.status},
+                                      {"patient_count", static_cast<int64_t>(s.patient_ids.size())}});
+        }
+        out["sessions"] = std::move(sess);
+        json::array reviews, certs, cosigns;
+        const int64_t day_end = to_millis(local_time_to_utc(day + 1, 0, tz));
+        for (const auto& p : patients) {
+          ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::census_row, p.id));
+          if (!may) continue;
+          // Treatment plan reviews every 30 days (a first plan is due within 7 days of admission).
+          ASSIGN_OR_RETURN(auto plan,
+                           tx.query_one("SELECT max(created_at) FROM treatment_plans WHERE patient_id = ?", {p.id}));
+          ASSIGN_OR_RETURN(
+              auto review,
+              tx.query_one("SELECT max(at) FROM treatment_plan_events WHERE patient_id = ? AND kind = 'review'",
+                           {p.id}));
+          const int64_t last = std::max(plan && !plan->is_null(0) ? plan->i64(0) : 0,
+                                        review && !review->is_null(0) ? review->i64(0) : 0);
+          const int64_t due_at =
+              last ? last + 30LL * 86400000 : to_millis(local_time_to_utc(*parse_date(p.admitted_on) + 7, 0, tz));
+          if (due_at <= day_end)
+            reviews.push_back(json::object{{"patient_id", p.id},
+                                           {"given_name", p.given},
+                                           {"family_name", p.family},
+                                           {"kind", last ? "review" : "initial_plan"},
+                                           {"due", registry::ts(due_at)}});
+          // Certification of need: renewed at most 60 days after the last one; listed a week ahead.
+          ASSIGN_OR_RETURN(
+              auto cert,
+              tx.query_one(
+                  "SELECT next_due_on FROM certifications WHERE episode_id = ? ORDER BY certified_on DESC LIMIT 1",
+                  {p.episode_id}));
+          const std::string cert_due = cert ? cert->text(0) : p.admitted_on;
+          if (cert_due <= format_date(day + 7))
+            certs.push_back(json::object{{"patient_id", p.id},
+                                         {"episode_id", p.episode_id},
+                                         {"given_name", p.given},
+                                         {"family_name", p.family},
+                                         {"due_on", cert_due},
+                                         {"kind", cert ? "renewal" : "initial"}});
+        }
+        ASSIGN_OR_RETURN(
+            auto notes,
+            tx.query("SELECT id, kind, patient_id, author_id, signed_at, cosign_due_at FROM notes WHERE program_id = ? "
+                     "AND cosign_required = 1 AND cosigned_at IS NULL ORDER BY cosign_due_at",
+                     {*program_id}));
+        for (const auto& n : notes) {
+          if (!n.is_null(2)) {
+            ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::note_cosign, n.text(2)));
+            if (!may) continue;
+          }
+          cosigns.push_back(json::object{{"note_id", n.text(0)},
+                                         {"kind", n.text(1)},
+                                         {"patient_id", opt(n.opt_text(2))},
+                                         {"author_id", n.text(3)},
+                                         {"due", registry::ts(n.i64(5))},
+                                         {"overdue", n.i64(5) < to_millis(ctx.now)}});
+        }
+        out["reviews_due"] = std::move(reviews);
+        out["cosignatures_due"] = std::move(cosigns);
+        out["certifications_due"] = std::move(certs);
         return ok(std::move(out));
       },
       std::move(done));

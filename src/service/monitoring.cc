@@ -617,6 +617,12 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
             auto done,
             tx.query_one("SELECT 1 FROM checkins WHERE patient_id = ? AND local_date = ? LIMIT 1", {patient_id, date}));
         if (done) continue;
+        // An excused absence that day never counts as a missed check-in (rules.md).
+        ASSIGN_OR_RETURN(auto excused,
+                         tx.query_one("SELECT 1 FROM attendance WHERE patient_id = ? AND status = 'absent_excused' AND "
+                                      "session_starts_at >= ? AND session_starts_at < ? LIMIT 1",
+                                      {patient_id, local_midnight(day, tz), local_midnight(day + 1, tz)}));
+        if (excused) continue;
         // Consecutive missed program days up to this one.
         int missed = 0;
         const int first = std::max(*parse_date(p.text(1)), watched_since);

@@ -563,9 +563,54 @@ void RegistryService::discharge_episode(const RequestContext& ctx, const std::st
   const json::object* aftercare = f.object("aftercare", false);
   f.accept("version");
   f.reject_unknown();
+  // Aftercare: the plan in words, referrals, and the first appointment after discharge.
+  json::object after_json;
+  if (aftercare) {
+    Fields g(*aftercare, "aftercare");
+    auto plan = g.string("plan", false, {1, 4000});
+    json::array referrals;
+    if (const json::array* refs = g.array("referrals", false)) {
+      for (size_t i = 0; i < refs->size() && i < 20; ++i) {
+        if (!(*refs)[i].is_object()) {
+          g.fail("referrals[" + std::to_string(i) + "]", "must be an object", "type", {{"expected", "object"}});
+          continue;
+        }
+        Fields r((*refs)[i].as_object(), g.path("referrals[" + std::to_string(i) + "]"));
+        auto name = r.string("name", true, {1, 200});
+        auto kind = r.one_of("kind", false,
+                             {"outpatient_therapy", "psychiatry", "php", "inpatient", "residential", "mutual_help",
+                              "primary_care", "other"});
+        auto contact = r.string("contact", false, {1, 200});
+        r.reject_unknown();
+        for (auto& x : r.errors()) g.errors().push_back(x);
+        if (r.ok()) {
+          json::object ref{{"name", *name}};
+          if (kind) ref["kind"] = *kind;
+          if (contact) ref["contact"] = *contact;
+          referrals.push_back(std::move(ref));
+        }
+      }
+    }
+    json::value first = nullptr;
+    if (const json::object* fa = g.object("first_appointment", false)) {
+      Fields r(*fa, g.path("first_appointment"));
+      auto date = r.date("date", true);
+      auto with = r.string("with", true, {1, 200});
+      auto place = r.string("place", false, {1, 300});
+      r.reject_unknown();
+      for (auto& x : r.errors()) g.errors().push_back(x);
+      if (r.ok()) {
+        json::object a{{"date", *date}, {"with", *with}};
+        if (place) a["place"] = *place;
+        first = std::move(a);
+      }
+    }
+    g.reject_unknown();
+    for (auto& x : g.errors()) f.errors().push_back(x);
+    after_json = json::object{{"plan", opt(plan)}, {"referrals", std::move(referrals)}, {"first_appointment", first}};
+  }
   if (!f.ok()) return done(f.status());
-  std::optional<std::string> after = aftercare ? std::optional<std::string>(json::serialize(*aftercare)) : std::nullopt;
-  if (after && after->size() > 20000) return done(Status::Invalid({{"aftercare", "is too large"}}));
+  std::optional<std::string> after = aftercare ? std::optional<std::string>(json::serialize(after_json)) : std::nullopt;
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {

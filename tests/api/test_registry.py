@@ -183,7 +183,7 @@ class PatientsAndEpisodes(ServerTest):
         r = m.post(f"/api/v1/episodes/{ep['id']}/discharge", {"discharged_on": "2020-01-01", "reason": "completed"})
         self.assertProblem(r, 422, ["discharged_on"])
         r = m.post(f"/api/v1/episodes/{ep['id']}/discharge", {"discharged_on": "2026-11-23", "reason": "step_up",
-                                                              "aftercare": {"referrals": ["inpatient unit"]}})
+                                                              "aftercare": {"referrals": [{"name": "Szpital Tworki, oddział 4", "kind": "inpatient"}]}})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["discharge"]["reason"], "step_up")
         # Readmission opens a new episode linked to the previous one.

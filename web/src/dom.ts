@@ -55,3 +55,19 @@ export function uid(prefix = 'f'): string {
   seq += 1;
   return `${prefix}-${seq}`;
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element: presentation attributes only (no `style`), text as text nodes. */
+export function svg(tag: string, attrs?: Record<string, string | number | null | undefined | false> | null, ...children: Child[]): SVGElement {
+  const el = document.createElementNS(SVG_NS, tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'style') throw new Error('inline styles are not allowed (CSP)');
+      el.setAttribute(k, String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}

@@ -74,3 +74,37 @@ export function localInputToIso(v: string): string | null {
 export function fmtToday(timeZone?: string): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeZone }).format(new Date());
 }
+
+/** "08:05" in the clinic's time zone (or the browser's). */
+export function fmtTime(ts: string | null | undefined, timeZone?: string): string {
+  if (!ts) return '';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone }).format(d);
+}
+
+/** "23 Nov, 08:05": a recent instant, without the year and weekday. */
+export function fmtShortDateTime(ts: string | null | undefined, timeZone?: string): string {
+  if (!ts) return '';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(d);
+}
+
+/** "in 4 minutes" / "3 minutes ago", from `now` (the server's clock). */
+export function fmtRelative(ts: string, now: number): string {
+  const diff = Date.parse(ts) - now;
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto', style: 'long' });
+  const abs = Math.abs(diff);
+  if (abs < 60_000) return rtf.format(Math.round(diff / 1000), 'second');
+  if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute');
+  if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour');
+  return rtf.format(Math.round(diff / 86_400_000), 'day');
+}
+
+/** A calendar date in the clinic's zone, "YYYY-MM-DD" (for grouping by day). */
+export function localDay(ts: string, timeZone?: string): string {
+  const d = new Date(ts);
+  const parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(d);
+  return parts;
+}

@@ -112,3 +112,110 @@ export function rosterWarning(w: RosterWarning, names: Map<string, string> = new
   }
   return { text: w.message, lang: 'en' };
 }
+
+// Monitoring
+
+const SEVERITY: Record<string, Key> = {
+  imminent: 'severity.imminent',
+  high: 'severity.high',
+  warning: 'severity.warning',
+  info: 'severity.info',
+};
+export const SEVERITIES = ['imminent', 'high', 'warning', 'info'] as const;
+export const severityLabel = (c: string) => label(SEVERITY, c);
+
+const RISK: Record<string, Key> = {
+  none: 'risk.none',
+  low: 'risk.low',
+  moderate: 'risk.moderate',
+  high: 'risk.high',
+  imminent: 'risk.imminent',
+};
+export const RISK_ORDER = ['none', 'low', 'moderate', 'high', 'imminent'] as const;
+export const riskLabel = (c: string) => label(RISK, c);
+
+const ALERT_STATUS: Record<string, Key> = {
+  open: 'alert_status.open',
+  acknowledged: 'alert_status.acknowledged',
+  escalated: 'alert_status.escalated',
+  resolved: 'alert_status.resolved',
+};
+export const alertStatusLabel = (c: string) => label(ALERT_STATUS, c);
+
+const ALERT_EVENT: Record<string, Key> = {
+  raised: 'alert_event.raised',
+  notified: 'alert_event.notified',
+  repeat: 'alert_event.repeat',
+  severity_raised: 'alert_event.severity_raised',
+  escalated: 'alert_event.escalated',
+  escalation_repeat: 'alert_event.escalation_repeat',
+  acknowledged: 'alert_event.acknowledged',
+  resolved: 'alert_event.resolved',
+  seen: 'alert_event.seen',
+  crisis_opened: 'alert_event.crisis_opened',
+};
+export const alertEventLabel = (c: string) => label(ALERT_EVENT, c);
+
+const CHANNEL: Record<string, Key> = {
+  stream: 'channel.stream',
+  email: 'channel.email',
+  webhook: 'channel.webhook',
+};
+export const channelLabel = (c: string) => label(CHANNEL, c);
+
+const CRISIS_ACTION: Record<string, Key> = {
+  patient_contacted: 'crisis_action.patient_contacted',
+  safety_plan_reviewed: 'crisis_action.safety_plan_reviewed',
+  emergency_services_called: 'crisis_action.emergency_services_called',
+  mobile_crisis_team: 'crisis_action.mobile_crisis_team',
+  family_contacted: 'crisis_action.family_contacted',
+  means_restricted: 'crisis_action.means_restricted',
+  psychiatrist_consulted: 'crisis_action.psychiatrist_consulted',
+  note: 'crisis_action.note',
+};
+export const CRISIS_ACTIONS = Object.keys(CRISIS_ACTION);
+export const crisisActionLabel = (c: string) => label(CRISIS_ACTION, c);
+
+const DISPOSITION: Record<string, Key> = {
+  stabilized_continuing: 'disposition.stabilized_continuing',
+  step_up_php: 'disposition.step_up_php',
+  step_up_inpatient: 'disposition.step_up_inpatient',
+  emergency_department: 'disposition.emergency_department',
+};
+export const DISPOSITIONS = Object.keys(DISPOSITION);
+export const dispositionLabel = (c: string) => label(DISPOSITION, c);
+
+const MEASURE_SEVERITY: Record<string, Key> = {
+  minimal: 'measure_sev.minimal',
+  mild: 'measure_sev.mild',
+  moderate: 'measure_sev.moderate',
+  moderately_severe: 'measure_sev.moderately_severe',
+  severe: 'measure_sev.severe',
+};
+/** A measure's severity band (PHQ-9, GAD-7), or the server's code for an unknown one. */
+export function measureSeverityLabel(c: string | null | undefined): { text: string; lang?: string } {
+  if (!c) return { text: '' };
+  const k = MEASURE_SEVERITY[c];
+  return k ? { text: t(k) } : { text: c.replace(/_/g, ' '), lang: 'en' };
+}
+
+// Instrument names are the same in every language (proper names and acronyms).
+const INSTRUMENT_NAMES: Record<string, string> = {
+  phq9: 'PHQ-9',
+  gad7: 'GAD-7',
+  asq: 'ASQ',
+  cssrs_screener: 'C-SSRS',
+  audit_c: 'AUDIT-C',
+  pcl5: 'PCL-5',
+  bam: 'BAM',
+  bam_iop: 'BAM-IOP',
+  scoff: 'SCOFF',
+};
+export const instrumentName = (id: string) => INSTRUMENT_NAMES[id] ?? id.toUpperCase();
+
+/** Why a measure is due now (the rule that asked for it). */
+export function dueReasonLabel(rule: string): string {
+  if (rule.startsWith('checkin_self_harm')) return t('reason.after_checkin_self_harm');
+  if (rule === 'phq9_item9') return t('reason.after_phq9_item9');
+  return t('reason.rule');
+}

@@ -5,7 +5,7 @@
 import { h, uid } from './dom';
 import { ApiError, api, request, setCsrf } from './api';
 import { t } from './i18n';
-import { state } from './state';
+import { state, syncClock } from './state';
 import type { LoginAnswer } from './types';
 import { crisisList } from './patient/crisis';
 import { fieldMessage, problemText } from './ui';
@@ -101,6 +101,7 @@ function buildDialog(done: () => void): HTMLDialogElement {
           }
           setCsrf(a.csrf_token);
           if (a.idle_timeout_seconds) state.idleMs = a.idle_timeout_seconds * 1000;
+          syncClock(a.now);
           done();
         } catch (e) {
           const msg =

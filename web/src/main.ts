@@ -12,8 +12,8 @@ import { startPatientApp } from './patient/app';
 
 const root = document.getElementById('app')!;
 
-async function run(user: SessionAnswer['user'], csrf: string, idleSeconds?: number): Promise<void> {
-  const me = await startSignedIn(user, csrf, idleSeconds);
+async function run(user: SessionAnswer['user'], csrf: string, idleSeconds?: number, now?: string): Promise<void> {
+  const me = await startSignedIn(user, csrf, idleSeconds, now);
   if (me.role === 'patient') startPatientApp(root);
   else startStaffApp(root);
 }
@@ -22,10 +22,10 @@ async function boot(): Promise<void> {
   await setLanguage(browserLang());
   try {
     const s = await request<SessionAnswer>('GET', '/auth/session');
-    await run(s.user, s.csrf_token, s.idle_timeout_seconds);
+    await run(s.user, s.csrf_token, s.idle_timeout_seconds, s.now);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
-      showLogin(root, (a: LoginAnswer) => run(a.user, a.csrf_token, a.idle_timeout_seconds));
+      showLogin(root, (a: LoginAnswer) => run(a.user, a.csrf_token, a.idle_timeout_seconds, a.now));
     } else {
       mount(
         root,

@@ -3,7 +3,7 @@ import { h, uid } from './dom';
 import { api, request, setActivityHook, setCsrf, setUnauthorizedHandler } from './api';
 import { LANG_NAMES, LANGS, currentLang, isLang, setLanguage, t, type Lang } from './i18n';
 import { lockScreen, stopIdleTimer, touchSession } from './lock';
-import { state } from './state';
+import { state, syncClock } from './state';
 import type { Me, User } from './types';
 
 let renderApp: (() => void) | null = null;
@@ -13,8 +13,9 @@ export function setAppRenderer(fn: () => void): void {
   renderApp = fn;
 }
 
-export async function startSignedIn(user: User, csrf: string, idleSeconds?: number): Promise<Me> {
+export async function startSignedIn(user: User, csrf: string, idleSeconds?: number, now?: string): Promise<Me> {
   state.user = user;
+  syncClock(now);
   state.idleMs = (idleSeconds ?? 15 * 60) * 1000;
   setCsrf(csrf);
   setUnauthorizedHandler(lockScreen);

@@ -12,7 +12,29 @@ export const state = {
   selectedPatientId: null as string | null,
   /** The program whose on-call roster is shown. */
   selectedProgramId: null as string | null,
+  /** The program shown on Today and Census ('' = all of the user's programs). */
+  workProgramId: '' as string,
+  /** The alert or crisis open on its screen. */
+  selectedAlertId: null as string | null,
+  selectedCrisisId: null as string | null,
+  /** The screen a detail screen (alert, crisis) was opened from. */
+  backPath: '/today' as string,
+  /** The measure a patient is filling in. */
+  selectedInstrument: null as string | null,
+  /** Server time minus browser time (the server may run a simulated clock). */
+  clockOffsetMs: 0,
 };
+
+/** Records the server's "now" from a login or session answer. */
+export function syncClock(serverNow: string | undefined): void {
+  const t = serverNow ? Date.parse(serverNow) : NaN;
+  if (Number.isFinite(t)) state.clockOffsetMs = t - Date.now();
+}
+
+/** The current time by the server's clock. */
+export function serverNow(): number {
+  return Date.now() + state.clockOffsetMs;
+}
 
 let programs: Promise<Program[]> | null = null;
 const staffNames = new Map<string, Promise<string | null>>();

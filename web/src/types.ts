@@ -24,7 +24,10 @@ export interface LoginAnswer {
   token: string;
   csrf_token: string;
   expires_at: string;
+  absolute_expires_at?: string;
   idle_timeout_seconds?: number;
+  /** The server's clock (tests run it simulated): countdowns use it, not the browser's. */
+  now?: string;
   user: User;
 }
 
@@ -32,7 +35,9 @@ export interface SessionAnswer {
   user: User;
   csrf_token: string;
   expires_at: string;
+  absolute_expires_at?: string;
   idle_timeout_seconds?: number;
+  now?: string;
 }
 
 export interface CrisisResource {
@@ -198,4 +203,221 @@ export interface AuditRecord {
   outcome: string;
   rule: string | null;
   request_id: string | null;
+}
+
+// Monitoring (docs/api.md: Monitoring, Alerts, Crises and safety plans)
+
+export type RiskLevel = 'none' | 'low' | 'moderate' | 'high' | 'imminent';
+export type Severity = 'imminent' | 'high' | 'warning' | 'info';
+export type AlertStatus = 'open' | 'acknowledged' | 'escalated' | 'resolved';
+
+export interface Alert {
+  id: string;
+  patient_id: string;
+  patient: { given_name: string; family_name: string };
+  program_id: string;
+  episode_id?: string;
+  severity: Severity;
+  status: AlertStatus;
+  rule: string;
+  /** Plain words in the reader's language. */
+  reasons: string[];
+  raised_at: string;
+  last_fired_at?: string;
+  deadline: string | null;
+  escalation_step: number;
+  assignee_id: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at?: string | null;
+  resolved_by?: string | null;
+  resolved_at?: string | null;
+  last_event_id: string | number;
+  version: number;
+}
+
+export interface AlertEvent {
+  at: string;
+  kind: string;
+  user_id: string | null;
+  recipient_id: string | null;
+  channels: string[];
+  detail: string | null;
+}
+
+export interface AlertDetail extends Alert {
+  history: AlertEvent[];
+}
+
+export interface CensusRow {
+  patient_id: string;
+  given_name: string;
+  family_name: string;
+  episode_id?: string;
+  admitted_on?: string;
+  days_in_program: number;
+  last_checkin_at: string | null;
+  checked_in_today: boolean;
+  risk_level: RiskLevel;
+  open_alerts: { count: number; max_severity: Severity | null };
+  hours_this_week: number | null;
+}
+
+export interface Census {
+  program_id: string;
+  date: string;
+  items: CensusRow[];
+}
+
+export interface PersonRef {
+  patient_id: string;
+  given_name: string;
+  family_name: string;
+}
+
+export interface Worklist {
+  program_id: string;
+  date: string;
+  checkin_cutoff: string;
+  checkins: {
+    received: (PersonRef & { submitted_at: string; risk_level: RiskLevel })[];
+    missing: PersonRef[];
+  };
+  open_alerts: Record<Severity, number>;
+  measures_due_now: (PersonRef & { instrument: string; reason: string; due_by: string })[];
+  sessions: Record<string, unknown>[];
+  reviews_due: Record<string, unknown>[];
+  cosignatures_due: Record<string, unknown>[];
+  certifications_due: Record<string, unknown>[];
+}
+
+export interface CrisisAction {
+  id: string;
+  kind: string;
+  at: string;
+  user_id: string;
+  note: string | null;
+  recorded_at: string;
+}
+
+export interface Crisis {
+  id: string;
+  patient_id: string;
+  program_id: string;
+  alert_id: string | null;
+  status: 'open' | 'closed';
+  opened_by: string;
+  opened_at: string;
+  disposition: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  version: number;
+  responders: string[];
+  actions: CrisisAction[];
+}
+
+export interface Contact {
+  name: string;
+  phone?: string | null;
+  note?: string | null;
+}
+
+export interface SafetyPlanContent {
+  warning_signs?: string[];
+  internal_coping?: string[];
+  social_distractions?: Contact[];
+  people_to_ask_for_help?: Contact[];
+  professionals_and_agencies?: Contact[];
+  making_environment_safe?: string[];
+  reasons_for_living?: string[];
+}
+
+export interface SafetyPlan {
+  patient_id: string;
+  version: number;
+  plan: SafetyPlanContent | null;
+  with_patient?: boolean;
+  updated_by?: string;
+  updated_at?: string;
+  versions: { version: number; created_by: string; created_at: string }[];
+  crisis_resources: CrisisResource[];
+}
+
+export type Condition =
+  | { item: string; op: string; value: number }
+  | { declined: string }
+  | { any: Condition[] }
+  | { all: Condition[] };
+
+export interface FormItem {
+  id: string;
+  text: string;
+  type: 'choice' | 'number';
+  options?: { value: number; label: string }[];
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  required: boolean;
+  allow_declined: boolean;
+  show_if: Condition | null;
+  anchors?: Record<string, string> | null;
+}
+
+export type Wording = 'original' | 'validated' | 'fallback_en' | 'labels_only';
+
+export interface FormDefinition {
+  id: string;
+  version?: string;
+  title: string;
+  instructions?: string;
+  administration?: string;
+  language?: string;
+  wording: Wording;
+  items: FormItem[];
+  bands?: { id: string; min: number; max: number; label: string }[];
+}
+
+export type Answer = number | 'declined';
+
+export interface DueItem {
+  kind: 'checkin' | 'measure';
+  form?: string;
+  instrument?: string;
+  title?: string;
+  administration?: string;
+  schedule?: string;
+  window_start: string;
+  window_end: string;
+  status: 'due' | 'done' | 'missed' | 'overdue';
+}
+
+export interface CheckinRecord {
+  id: string;
+  local_date: string;
+  submitted_at: string;
+  on_behalf: boolean;
+  answers: Record<string, Answer>;
+  risk: { level: RiskLevel };
+}
+
+export interface Assessment {
+  id: string;
+  instrument: string;
+  submitted_at: string;
+  total?: number | null;
+  severity?: string | null;
+  classification?: string | null;
+  subscales?: Record<string, number>;
+  risk?: { level: RiskLevel };
+  on_behalf?: boolean;
+}
+
+/** What a patient gets back from a check-in or a measure. */
+export interface SubmissionAnswer {
+  id: string;
+  risk: { level: RiskLevel; reasons?: { rule: string; text: string }[] };
+  crisis_resources?: CrisisResource[];
+  safety_plan?: SafetyPlanContent | null;
+  alerts?: Alert[];
+  total?: number;
+  severity?: string;
 }

@@ -8,6 +8,8 @@ import { dischargeLabel, episodeStatusLabel, languageName, referralLabel, sexLab
 import { link } from '../router';
 import { programName, staffName, state } from '../state';
 import type { Episode, Page, Patient } from '../types';
+import { clinicTimeZone } from './common';
+import { safetyPlanCard } from './safetyplan';
 import { busy, clearProblem, dl, loading, notice, pageTitle, section, showProblem, table, textField } from '../ui';
 
 const EDITORS = new Set(['therapist', 'psychiatrist', 'clinical_director', 'program_staff']);
@@ -106,7 +108,17 @@ export async function renderChart(root: HTMLElement): Promise<void> {
     );
   }
   title.querySelector('h1')!.dataset.windowTitle = t('chart.title');
-  body.replaceChildren(title, h('div', { class: 'grid' }, cards));
+  const tz = await clinicTimeZone();
+  const plan = safetyPlanCard(patient.id, tz);
+  // Monitoring (charts and timeline) comes as its own chunk: the first screen does not carry it.
+  const progress = h('div', { class: 'stack-lg progress' }, loading());
+  body.replaceChildren(title, h('div', { class: 'grid' }, cards), h('div', { class: 'chart-lower' }, progress, plan.el));
+  try {
+    const { renderProgress } = await import('./progress');
+    await renderProgress(progress, patient.id, active, tz);
+  } catch {
+    progress.replaceChildren(notice('error', t('err.unexpected')));
+  }
 }
 
 async function episodeFacts(e: Episode): Promise<HTMLElement> {

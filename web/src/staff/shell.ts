@@ -1,7 +1,7 @@
 // The staff workspace: header, navigation, the on-call coverage banner and the current screen.
 import { h, mount } from '../dom';
 import { api, isDemo } from '../api';
-import { t, type Key } from '../i18n';
+import { t, tp, type Key } from '../i18n';
 import { roleLabel, tierLabel } from '../labels';
 import { fmtRange } from '../format';
 import { link, navigate, startRouter, type Route } from '../router';
@@ -16,6 +16,12 @@ import { renderStaff } from './staff';
 import { renderOnCall } from './oncall';
 import { renderAudit } from './audit';
 import { renderAccount } from '../account';
+import { activeAlerts, onLive, startLive } from '../live';
+import { renderToday } from './today';
+import { renderCensus } from './census';
+import { renderAlert, renderAlerts } from './alerts';
+import { renderCrisis } from './crisis';
+import { seesAlerts } from './common';
 
 interface NavItem {
   path: string;
@@ -26,7 +32,12 @@ interface NavItem {
 
 function navFor(role: string): NavItem[] {
   const items: NavItem[] = [];
-  if (role !== 'admin') items.push({ path: '/patients', label: 'nav.patients', also: ['/chart'] });
+  if (role !== 'admin') {
+    items.push({ path: '/today', label: 'nav.today' });
+    if (seesAlerts()) items.push({ path: '/alerts', label: 'nav.alerts', also: ['/alert', '/crisis'] });
+    items.push({ path: '/census', label: 'nav.census' });
+    items.push({ path: '/patients', label: 'nav.patients', also: ['/chart'] });
+  }
   items.push({ path: '/programs', label: 'nav.programs' });
   items.push({ path: '/on-call', label: 'nav.oncall' });
   if (role === 'admin' || role === 'clinical_director') items.push({ path: '/staff', label: 'nav.staff' });
@@ -47,7 +58,14 @@ export function startStaffApp(root: HTMLElement): void {
     { path: '/account', render: renderAccount },
   ];
   if (role !== 'admin') {
-    routes.push({ path: '/patients', render: renderPatients }, { path: '/chart', render: renderChart });
+    routes.push(
+      { path: '/today', render: renderToday },
+      { path: '/census', render: renderCensus },
+      { path: '/patients', render: renderPatients },
+      { path: '/chart', render: renderChart },
+      { path: '/crisis', render: renderCrisis },
+    );
+    if (seesAlerts()) routes.push({ path: '/alerts', render: renderAlerts }, { path: '/alert', render: renderAlert });
   }
   if (role === 'admin' || role === 'clinical_director') routes.push({ path: '/staff', render: renderStaff });
   if (role === 'admin') routes.push({ path: '/audit', render: renderAudit });
@@ -61,7 +79,18 @@ export function startStaffApp(root: HTMLElement): void {
       h(
         'ul',
         null,
-        items.map((i) => h('li', null, link(i.path, { 'data-path': i.path, 'data-also': (i.also ?? []).join(' ') }, t(i.label)))),
+        items.map((i) =>
+          h(
+            'li',
+            null,
+            link(
+              i.path,
+              { 'data-path': i.path, 'data-also': (i.also ?? []).join(' ') },
+              t(i.label),
+              i.path === '/alerts' ? h('span', { class: 'nav-badge', 'data-testid': 'alerts-badge', hidden: true }) : null,
+            ),
+          ),
+        ),
       ),
     );
     bannerEl = h('div', { class: 'banners' });
@@ -84,14 +113,31 @@ export function startStaffApp(root: HTMLElement): void {
       h('div', { class: 'layout' }, navEl, h('main', { id: 'main', tabindex: '-1' }, bannerEl, mainEl)),
     );
     void refreshRosterBanner();
+    drawBadge();
   };
 
+  const home = role === 'admin' ? '/programs' : '/today';
   setAppRenderer(() => {
     renderShell();
-    startRouter(routes, role === 'admin' ? '/programs' : '/patients', show);
+    startRouter(routes, home, show);
   });
   renderShell();
-  startRouter(routes, role === 'admin' ? '/programs' : '/patients', show);
+  startRouter(routes, home, show);
+  if (seesAlerts()) {
+    startLive();
+    onLive(drawBadge);
+  }
+}
+
+/** The Alerts link counts the alerts nobody has acknowledged yet. */
+function drawBadge(): void {
+  const badge = navEl?.querySelector<HTMLElement>('[data-testid="alerts-badge"]');
+  if (!badge) return;
+  const n = activeAlerts().filter((a) => a.status === 'open' || a.status === 'escalated').length;
+  const urgent = activeAlerts().some((a) => (a.status === 'open' || a.status === 'escalated') && (a.severity === 'imminent' || a.severity === 'high'));
+  badge.hidden = n === 0;
+  badge.className = `nav-badge${urgent ? ' urgent' : ''}`;
+  badge.replaceChildren(h('span', { 'aria-hidden': 'true' }, String(n)), h('span', { class: 'visually-hidden' }, tp('nav.alerts_badge', n)));
 }
 
 let renderSeq = 0;

@@ -209,5 +209,6 @@ CREATE TABLE program_jobs (
   org_id TEXT NOT NULL REFERENCES organizations(id),
   program_id TEXT PRIMARY KEY REFERENCES programs(id),
   watched_since TEXT NOT NULL,
-  missed_checkins_through TEXT NOT NULL
+  missed_checkins_through TEXT NOT NULL,
+  weekly_checked_on TEXT
 ) STRICT;

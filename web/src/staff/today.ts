@@ -1,0 +1,330 @@
+// Today: the landing screen of clinical staff. Urgent things first: open alerts by severity,
+// updating live from the alert stream; then the day's check-ins (received with their risk, and
+// who has not checked in yet), measures due now, and sessions, reviews and co-signatures when
+// the worklist has them. The on-call gap warning is the shell's banner above every screen.
+import { append, h, mount, uid, type Child } from '../dom';
+import { api } from '../api';
+import { t, tp } from '../i18n';
+import { fmtRelative, fmtTime, fmtToday } from '../format';
+import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, severityLabel } from '../labels';
+import { activeAlerts, hasLoaded, isFresh, liveStatus, onLive, type LiveStatus } from '../live';
+import { setSound, soundOn } from '../sound';
+import { serverNow } from '../state';
+import type { Alert, Program, Worklist } from '../types';
+import { button, loading, pageTitle, showProblem } from '../ui';
+import {
+  alertLink,
+  chartLink,
+  fullName,
+  myPrograms,
+  programScope,
+  riskTag,
+  scopedPrograms,
+  seesAlerts,
+  severityTag,
+} from './common';
+
+export async function renderToday(root: HTMLElement): Promise<void> {
+  let programs: Program[] = [];
+  const problems = h('div', { tabindex: '-1' });
+  try {
+    programs = await myPrograms();
+  } catch (e) {
+    root.append(pageTitle(t('today.title')), problems);
+    showProblem(problems, e);
+    return;
+  }
+  const tz = programs[0]?.time_zone;
+  const live = seesAlerts();
+
+  const liveBar = live ? h('div', { class: 'live-bar', 'data-testid': 'live-status' }) : null;
+  const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'data-testid': 'announcer' });
+  const alertsBox = live ? h('div') : null;
+  const workBox = h('div', { class: 'stack-lg' }, loading());
+  const scope = programScope(programs, () => {
+    drawAlerts();
+    void loadWork();
+  });
+
+  append(root, [
+    pageTitle(t('today.title'), h('p', { class: 'subtitle' }, fmtToday(tz))),
+    scope,
+    liveBar,
+    announcer,
+    problems,
+    alertsBox ? h('div', { class: 'today-alerts' }, alertsBox) : null,
+    workBox,
+  ]);
+
+  // ---- alerts (live) ----
+  const inScope = (a: Alert) => scopedPrograms(programs).some((p) => p.id === a.program_id);
+
+  function drawLiveBar(): void {
+    if (!liveBar) return;
+    const s: LiveStatus = liveStatus();
+    const text: Record<LiveStatus, string> = {
+      off: t('live.connecting'),
+      connecting: t('live.connecting'),
+      live: t('live.on'),
+      reconnecting: t('live.reconnecting'),
+      paused: t('live.paused'),
+    };
+    const soundId = uid('snd');
+    liveBar.className = `live-bar live-${s}`;
+    liveBar.replaceChildren(
+      h('p', { class: 'live-text', role: 'status' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), text[s]),
+      h(
+        'div',
+        { class: 'check' },
+        h('input', {
+          id: soundId,
+          type: 'checkbox',
+          checked: soundOn(),
+          'data-testid': 'sound-toggle',
+          onchange: (e: Event) => setSound((e.target as HTMLInputElement).checked),
+        }),
+        h('label', { for: soundId }, t('live.sound')),
+      ),
+    );
+  }
+
+  function drawAlerts(): void {
+    if (!alertsBox) return;
+    const list = activeAlerts().filter(inScope);
+    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, list.filter((a) => a.severity === s).length]));
+    const headId = uid('sec');
+    const keep = focusKey(alertsBox);
+    alertsBox.replaceChildren(
+      h(
+        'section',
+        { class: 'card card-alerts', 'aria-labelledby': headId },
+        h('h2', { id: headId }, t('today.alerts_title')),
+        h(
+          'ul',
+          { class: 'sev-counts', 'data-testid': 'severity-counts' },
+          SEVERITIES.map((s) =>
+            h(
+              'li',
+              { class: `sev-count sev-count-${s}${counts[s] ? ' has' : ''}`, 'data-severity': s },
+              h('span', { class: 'sev-count-n' }, String(counts[s])),
+              h('span', { class: 'sev-count-label' }, severityLabel(s)),
+            ),
+          ),
+        ),
+        list.length
+          ? h('ul', { class: 'alert-list', 'data-testid': 'today-alerts' }, list.map(alertItem))
+          : h('p', { class: 'muted' }, hasLoaded() || liveStatus() === 'live' ? t('today.no_alerts') : t('common.loading')),
+      ),
+    );
+    restoreFocus(alertsBox, keep);
+  }
+
+  function alertItem(a: Alert): HTMLElement {
+    const now = serverNow();
+    const overdue = a.deadline && Date.parse(a.deadline) < now;
+    return h(
+      'li',
+      { class: `alert-item sev-${a.severity}${isFresh(a.id) ? ' fresh' : ''}`, 'data-key': a.id },
+      h(
+        'div',
+        { class: 'alert-head' },
+        severityTag(a.severity),
+        isFresh(a.id) ? h('span', { class: 'tag tag-new' }, t('today.new')) : null,
+        alertLink(a.id, fullName(a.patient), { class: 'alert-name', 'data-key': a.id }),
+        h('span', { class: `tag status-${a.status}` }, alertStatusLabel(a.status)),
+      ),
+      a.reasons.length ? h('ul', { class: 'reasons' }, a.reasons.map((r) => h('li', null, r))) : null,
+      h(
+        'p',
+        { class: 'alert-meta' },
+        t('today.raised_at', { time: fmtTime(a.raised_at, tz) }),
+        a.deadline
+          ? [
+              ' · ',
+              h(
+                'span',
+                { class: overdue ? 'overdue' : '' },
+                overdue
+                  ? t('today.ack_overdue', { time: fmtTime(a.deadline, tz), rel: fmtRelative(a.deadline, now) })
+                  : t('today.ack_by', { time: fmtTime(a.deadline, tz), rel: fmtRelative(a.deadline, now) }),
+              ),
+            ]
+          : null,
+      ),
+    );
+  }
+
+  // ---- the day's worklist ----
+  async function loadWork(): Promise<void> {
+    const scoped = scopedPrograms(programs);
+    workBox.setAttribute('aria-busy', 'true');
+    try {
+      const lists = await Promise.all(
+        scoped.map((p) => api<Worklist>('GET', `/worklist?program_id=${encodeURIComponent(p.id)}`).then((w) => ({ p, w }))),
+      );
+      mount(workBox, drawWork(lists, scoped.length > 1));
+    } catch (e) {
+      workBox.replaceChildren();
+      showProblem(problems, e);
+    } finally {
+      workBox.removeAttribute('aria-busy');
+    }
+  }
+
+  function drawWork(lists: { p: Program; w: Worklist }[], several: boolean): Child[] {
+    const progName = (p: Program) => (several ? h('span', { class: 'muted small' }, ` · ${p.name}`) : null);
+    const received = lists.flatMap(({ p, w }) => w.checkins.received.map((r) => ({ ...r, p })));
+    const missing = lists.flatMap(({ p, w }) => w.checkins.missing.map((r) => ({ ...r, p })));
+    received.sort(
+      (a, b) =>
+        RISK_ORDER.indexOf(b.risk_level) - RISK_ORDER.indexOf(a.risk_level) ||
+        Date.parse(a.submitted_at) - Date.parse(b.submitted_at),
+    );
+    missing.sort((a, b) => fullName(a).localeCompare(fullName(b)));
+    const total = received.length + missing.length;
+    const cutoffs = [...new Set(lists.map(({ w }) => fmtTime(w.checkin_cutoff, tz)))];
+
+    const checkinsId = uid('sec');
+    const out: Child[] = [
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': checkinsId, 'data-testid': 'today-checkins' },
+        h('h2', { id: checkinsId }, t('today.checkins_title')),
+        h(
+          'p',
+          { class: 'checkin-summary' },
+          tp('today.checkins_received', received.length, { total }),
+          cutoffs.length === 1 ? ` · ${t('today.due_by', { time: cutoffs[0] })}` : '',
+        ),
+        h(
+          'div',
+          { class: 'two-col' },
+          h(
+            'div',
+            null,
+            h('h3', null, t('today.received')),
+            received.length
+              ? h(
+                  'ul',
+                  { class: 'people', 'data-testid': 'checkins-received' },
+                  received.map((r) =>
+                    h('li', null, chartLink(r.patient_id, fullName(r)), progName(r.p), h('span', { class: 'muted' }, ` ${fmtTime(r.submitted_at, tz)} `), riskTag(r.risk_level)),
+                  ),
+                )
+              : h('p', { class: 'muted' }, t('today.none_received')),
+          ),
+          h(
+            'div',
+            null,
+            h('h3', null, t('today.missing')),
+            missing.length
+              ? h('ul', { class: 'people', 'data-testid': 'checkins-missing' }, missing.map((r) => h('li', null, chartLink(r.patient_id, fullName(r)), progName(r.p))))
+              : h('p', { class: 'muted' }, t('today.none_missing')),
+          ),
+        ),
+        h(
+          'p',
+          { class: 'as-of muted small' },
+          t('today.as_of', { time: fmtTime(new Date(serverNow()).toISOString(), tz) }),
+          ' ',
+          button(t('today.refresh'), () => void loadWork(), { class: 'btn btn-small' }),
+        ),
+      ),
+    ];
+
+    const measures = lists.flatMap(({ p, w }) => w.measures_due_now.map((m) => ({ ...m, p })));
+    const measuresId = uid('sec');
+    out.push(
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': measuresId, 'data-testid': 'today-measures' },
+        h('h2', { id: measuresId }, t('today.measures_title')),
+        measures.length
+          ? h(
+              'ul',
+              { class: 'people' },
+              measures.map((m) =>
+                h(
+                  'li',
+                  null,
+                  chartLink(m.patient_id, fullName(m)),
+                  progName(m.p),
+                  ' — ',
+                  h('strong', null, instrumentName(m.instrument)),
+                  h('span', { class: 'muted' }, ` · ${dueReasonLabel(m.reason)} · ${t('today.due_by', { time: fmtTime(m.due_by, tz) })}`),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, t('today.no_measures')),
+      ),
+    );
+
+    // Filled in by later server work; shown as soon as the worklist carries them.
+    const extra: [string, Record<string, unknown>[]][] = [
+      [t('today.sessions_title'), lists.flatMap(({ w }) => w.sessions ?? [])],
+      [t('today.reviews_title'), lists.flatMap(({ w }) => w.reviews_due ?? [])],
+      [t('today.cosignatures_title'), lists.flatMap(({ w }) => w.cosignatures_due ?? [])],
+      [t('today.certifications_title'), lists.flatMap(({ w }) => w.certifications_due ?? [])],
+    ];
+    for (const [title, items] of extra) {
+      if (!items.length) continue;
+      const id = uid('sec');
+      out.push(h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), h('ul', { class: 'people' }, items.map((o) => genericItem(o)))));
+    }
+    return out;
+  }
+
+  function genericItem(o: Record<string, unknown>): HTMLElement {
+    const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : '');
+    const who = str('given_name') || str('family_name') ? fullName({ given_name: str('given_name'), family_name: str('family_name') }) : '';
+    const what = str('title') || str('name') || (str('instrument') ? instrumentName(str('instrument')) : '');
+    const when = str('due_by') || str('starts') || str('start');
+    return h(
+      'li',
+      null,
+      who && str('patient_id') ? chartLink(str('patient_id'), who) : who,
+      who && what ? ' — ' : '',
+      what,
+      when ? h('span', { class: 'muted' }, ` · ${fmtTime(when, tz)}`) : null,
+    );
+  }
+
+  // ---- wiring ----
+  drawLiveBar();
+  drawAlerts();
+  await loadWork();
+  if (!live) return;
+  const off = onLive(({ fresh }) => {
+    if (!root.isConnected) {
+      off();
+      return;
+    }
+    drawLiveBar();
+    drawAlerts();
+    const mine = fresh.filter(inScope);
+    if (mine.length) {
+      announcer.textContent = mine
+        .map((a) => t('today.announce', { severity: severityLabel(a.severity), name: fullName(a.patient) }))
+        .join(' ');
+    }
+  });
+  // Deadlines count down without asking the server anything.
+  const tick = window.setInterval(() => {
+    if (!root.isConnected) {
+      window.clearInterval(tick);
+      return;
+    }
+    drawAlerts();
+  }, 30_000);
+}
+
+/** The data-key of the focused element inside `box`, to give focus back after a redraw. */
+function focusKey(box: HTMLElement): string | null {
+  const el = document.activeElement;
+  return el instanceof HTMLElement && box.contains(el) ? (el.dataset.key ?? null) : null;
+}
+
+function restoreFocus(box: HTMLElement, key: string | null): void {
+  if (!key) return;
+  box.querySelector<HTMLElement>(`a[data-key="${CSS.escape(key)}"]`)?.focus();
+}
