@@ -1,15 +1,24 @@
 // The patient app, mobile-first (360 px): home, help (crisis numbers and my safety plan) and my
 // account. The Help button is fixed at the bottom of every screen: one tap, no loading.
 import { h, mount } from '../dom';
+import { api } from '../api';
 import { isDemo } from '../api';
-import { t } from '../i18n';
-import { fmtToday } from '../format';
+import { locale, t } from '../i18n';
+import { fmtTime, fmtToday } from '../format';
 import { link, startRouter, type Route } from '../router';
 import { languageSelect, setAppRenderer } from '../session';
 import { state } from '../state';
-import { notice, pageTitle, screenTitle, section, skipLink } from '../ui';
+import { loading, notice, pageTitle, problemText, screenTitle, section, skipLink } from '../ui';
+import type { DueItem } from '../types';
+import { safetyPlanView } from '../safetyplan';
+import { openMeasure, renderCheckin, renderMeasure } from './checkin';
+import { loadMyPlan, myPlan, pendingPlan } from './plan';
 import { renderAccount } from '../account';
 import { crisisList, resourcesFor } from './crisis';
+
+function fmtShortDate(ts: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(new Date(ts));
+}
 
 let mainEl: HTMLElement;
 let tabs: HTMLElement;
@@ -17,9 +26,13 @@ let tabs: HTMLElement;
 export function startPatientApp(root: HTMLElement): void {
   const routes: Route[] = [
     { path: '/', render: renderHome },
+    { path: '/checkin', render: renderCheckin },
+    { path: '/measure', render: renderMeasure },
     { path: '/help', render: renderHelp },
     { path: '/account', render: renderAccount },
   ];
+  // The safety plan waits in memory for the Help screen.
+  void loadMyPlan();
   const renderShell = () => {
     mainEl = h('main', { id: 'main', tabindex: '-1', class: 'p-main' });
     tabs = h(
@@ -58,7 +71,9 @@ export function startPatientApp(root: HTMLElement): void {
 
 function show(route: Route, focus: boolean): void {
   for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-path]')) {
-    if (a.dataset.path === route.path) a.setAttribute('aria-current', 'page');
+    if (a.dataset.path === route.path || (a.dataset.path === '/' && (route.path === '/checkin' || route.path === '/measure'))) {
+      a.setAttribute('aria-current', 'page');
+    }
     else a.removeAttribute('aria-current');
   }
   const view = h('div', { class: 'screen' });
@@ -70,16 +85,17 @@ function show(route: Route, focus: boolean): void {
   });
 }
 
-function renderHome(root: HTMLElement): void {
+async function renderHome(root: HTMLElement): Promise<void> {
   const me = state.me!;
+  const today = h('div', null, loading());
   root.append(
     pageTitle(t('patient.hello', { name: me.display_name }), h('p', { class: 'subtitle' }, fmtToday(me.time_zone))),
+    today,
     section(
       t('patient.program_title'),
       me.program_name
         ? h('p', { class: 'program-name', 'data-testid': 'program-name' }, me.program_name)
         : h('p', null, t('patient.no_program')),
-      h('p', { class: 'muted' }, t('patient.program_note')),
     ),
     section(
       t('patient.help_title'),
@@ -87,17 +103,100 @@ function renderHome(root: HTMLElement): void {
       link('/help', { class: 'btn btn-block' }, t('patient.help_link')),
     ),
   );
+  if (!me.patient_id || !me.program_id) {
+    today.replaceChildren();
+    return;
+  }
+  void loadMyPlan();
+  let due: DueItem[];
+  try {
+    due = (await api<{ items: DueItem[] }>('GET', `/patients/${encodeURIComponent(me.patient_id)}/due`)).items;
+  } catch (e) {
+    today.replaceChildren(notice('error', problemText(e)));
+    return;
+  }
+  const checkin = due.find((d) => d.kind === 'checkin');
+  const measures = due.filter(
+    (d) => d.kind === 'measure' && d.instrument && (d.status === 'due' || d.status === 'overdue') && (d.administration ?? 'self_report') === 'self_report',
+  );
+  const cards: HTMLElement[] = [];
+  const tz = me.time_zone;
+  if (checkin) {
+    cards.push(
+      section(
+        t('patient.checkin_title'),
+        checkin.status === 'done'
+          ? h('p', { class: 'done-line', 'data-testid': 'checkin-done' }, h('span', { class: 'tag tag-ok' }, t('patient.checkin_done_tag')), ' ', t('patient.checkin_done'))
+          : [
+              h(
+                'p',
+                null,
+                checkin.status === 'missed' ? t('patient.checkin_missed', { time: fmtTime(checkin.window_end, tz) }) : t('patient.checkin_due', { time: fmtTime(checkin.window_end, tz) }),
+              ),
+              link('/checkin', { class: 'btn btn-primary btn-block btn-large', 'data-testid': 'start-checkin' }, t('patient.checkin_start')),
+            ],
+      ),
+    );
+  } else {
+    // Not a program day: nothing is due, and a check-in is still welcome.
+    cards.push(
+      section(
+        t('patient.checkin_title'),
+        h('p', null, t('patient.checkin_optional')),
+        link('/checkin', { class: 'btn btn-block btn-large', 'data-testid': 'start-checkin' }, t('patient.checkin_start_optional')),
+      ),
+    );
+  }
+  if (measures.length) {
+    cards.push(
+      section(
+        t('patient.measures_title'),
+        h('p', { class: 'muted' }, t('patient.measures_note')),
+        h(
+          'ul',
+          { class: 'plain measure-list' },
+          measures.map((m) =>
+            h(
+              'li',
+              null,
+              h(
+                'button',
+                { type: 'button', class: 'btn btn-block measure-btn', onclick: () => openMeasure(m.instrument!) },
+                h('span', { class: 'measure-title' }, m.title ?? m.instrument!),
+                h('span', { class: 'muted small' }, m.schedule === 'now' ? t('patient.measure_today') : t('patient.measure_by', { date: fmtShortDate(new Date(Date.parse(m.window_end) - 1).toISOString(), tz) })),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  mount(today, cards);
 }
 
-function renderHelp(root: HTMLElement): void {
+async function renderHelp(root: HTMLElement): Promise<void> {
   const list = resourcesFor(state.me?.crisis_resources ?? []);
+  const planBox = h('div');
   root.append(
     pageTitle(t('crisis.title')),
     notice('warning', h('strong', null, t('crisis.danger'))),
-    section(
-      t('crisis.numbers'),
-      list.length ? crisisList(list) : h('p', null, t('crisis.no_numbers')),
-    ),
-    section(t('crisis.safety_plan'), h('p', null, t('crisis.safety_plan_pending')), h('p', { class: 'muted' }, t('crisis.safety_plan_hint'))),
+    section(t('crisis.numbers'), list.length ? crisisList(list) : h('p', null, t('crisis.no_numbers'))),
+    section(t('crisis.safety_plan'), planBox),
   );
+  const draw = () => {
+    const plan = myPlan();
+    planBox.replaceChildren(
+      plan
+        ? safetyPlanView(plan, true)
+        : h('div', null, h('p', null, t('crisis.safety_plan_pending')), h('p', { class: 'muted' }, t('crisis.safety_plan_hint'))),
+    );
+  };
+  draw();
+  // Shown from memory; a load already under way fills it in (no new request: this screen must
+  // work offline).
+  const pending = pendingPlan();
+  if (myPlan() === undefined && pending) {
+    await pending;
+    draw();
+  }
 }
