@@ -135,6 +135,8 @@ for (const lang of ['pl', 'de']) {
       // A clinician, switched to this language.
       await signIn(page, 'dr.nowak', STAFF_PASSWORD);
       await setLanguage(page);
+      await heading(page, t['today.title']);
+      await nav(page, 'nav.patients');
       await heading(page, t['patients.title']);
       await page.locator('tbody tr').first().waitFor();
       await check(page, 'patients');
@@ -145,7 +147,7 @@ for (const lang of ['pl', 'de']) {
       await page.locator('a.row-link').first().click();
       await heading(page, 'Kowalska, Anna');
       await page.locator('dl.facts').nth(1).waitFor();
-      await page.locator('details.edit summary').click();
+      await page.locator('[data-testid="contact-edit"] summary').click();
       await check(page, 'chart');
       await nav(page, 'nav.programs');
       await page.locator('#main section.card h2').first().waitFor();

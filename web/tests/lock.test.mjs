@@ -100,12 +100,13 @@ test('the idle timer locks an untouched screen by itself; typed text survives', 
   const { context, page, errors } = await newPage(browser);
   await page.clock.install();
   await login(page, srv.url, 'm.zielinska');
+  await page.getByRole('navigation').getByRole('link', { name: 'Pacjenci', exact: true }).click();
   await page.getByTestId('patients-table').waitFor();
   await page.getByLabel('Imię lub nazwisko').fill('Kowalska');
   await page.getByRole('button', { name: 'Szukaj' }).click();
   await page.getByRole('link', { name: 'Kowalska, Anna' }).click();
   await page.locator('#main h1', { hasText: 'Kowalska, Anna' }).waitFor();
-  await page.locator('details.edit summary').click();
+  await page.locator('[data-testid="contact-edit"] summary').click();
   await page.getByLabel('E-mail').fill('anna@example.invalid');
 
   // Nobody touches anything for 16 minutes (server and browser clocks).

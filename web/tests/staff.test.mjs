@@ -69,11 +69,12 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   };
   page.on('response', onScript);
 
-  // dr.nowak prefers Polish: the workspace opens in Polish whatever the browser says.
+  // dr.nowak prefers Polish: the workspace opens in Polish whatever the browser says, on Today.
   await login(page, srv.url, 'dr.nowak');
   assert.equal(await page.getAttribute('html', 'lang'), 'pl');
-  assert.equal(await h1(page).textContent(), 'Pacjenci');
-  await page.getByTestId('patients-table').waitFor();
+  assert.equal(await h1(page).textContent(), 'Dzisiaj');
+  assert.equal(new URL(page.url()).pathname, '/today');
+  await page.getByTestId('today-checkins').waitFor();
 
   // The JavaScript budget of the first staff screen: under 150 KB gzipped.
   page.off('response', onScript);
@@ -84,12 +85,13 @@ test('a clinical director works through patients, chart, programs, on-call, staf
 
   // Switch to English in the header; it is saved to the profile.
   await page.getByLabel('Język').selectOption('en');
-  await page.locator('#main h1', { hasText: 'Patients' }).waitFor();
+  await page.locator('#main h1', { hasText: 'Today' }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   const asNowak = await apiAs(srv.url, 'dr.nowak');
   assert.equal((await asNowak('GET', '/me')).body.language, 'en', 'the language choice is saved with PATCH /me');
 
   // Patients: 24 synthetic patients in pages of 20.
+  await openNav(page, 'Patients');
   const table = page.getByTestId('patients-table');
   await table.waitFor();
   const page1 = await table.locator('tbody tr td:first-child').allTextContents();

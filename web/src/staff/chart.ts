@@ -200,5 +200,5 @@ function contactForm(p: Patient, saved: (p: Patient) => void): HTMLElement {
     h('div', { class: 'actions' }, save),
   );
   // Collapsed by default: reading the chart is the common case, editing the rare one.
-  return h('details', { class: 'edit' }, h('summary', null, t('chart.edit_contact')), form);
+  return h('details', { class: 'edit', 'data-testid': 'contact-edit' }, h('summary', null, t('chart.edit_contact')), form);
 }
