@@ -171,6 +171,18 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
                                   {org, id, programs[p]}));
       logins.push_back({st.username, kStaffPassword, st.role, st.name});
     }
+    // Clinicians see patients on weekdays 08:00-18:00 (appointments are booked within availability).
+    json::array weekly;
+    for (const char* d : {"mon", "tue", "wed", "thu", "fri"})
+      weekly.push_back(json::object{{"weekday", d}, {"start", "08:00"}, {"end", "18:00"}});
+    for (const auto& st : kStaff) {
+      const std::string role = st.role;
+      if (role != "therapist" && role != "psychiatrist" && role != "clinical_director") continue;
+      RETURN_IF_ERROR(tx.exec(
+          "INSERT INTO staff_availability (org_id, user_id, time_zone, weekly, exceptions, version, updated_at) "
+          "VALUES (?, ?, 'Europe/Warsaw', ?, '[]', 1, ?)",
+          {org, ids[st.username], json::serialize(weekly), ms}));
+    }
     const std::array<std::string, 2> groups = {auth::new_id("grp"), auth::new_id("grp")};
     RETURN_IF_ERROR(
         tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, "

@@ -424,8 +424,10 @@ void Documentation::post_meetings(const RequestContext& ctx, const std::string& 
     g.reject_unknown();
     for (auto& x : g.errors()) f.errors().push_back(x);
   }
-  const bool meeting = kind || on;
-  if (meeting && (!kind || !on)) f.fail(kind ? "on_date" : "kind", "is required for a meeting", "required");
+  // Presence, not validity, decides that a meeting was meant: a bad kind still needs its date.
+  const bool meeting = body.contains("kind") || body.contains("on_date");
+  if (meeting && !body.contains("kind")) f.fail("kind", "is required for a meeting", "required");
+  if (meeting && !body.contains("on_date")) f.fail("on_date", "is required for a meeting", "required");
   if (!meeting && !sponsor && !step && f.ok())
     f.fail("kind", "send a meeting (kind, on_date), a sponsor or step_work", "required");
   if ((sponsor || step) && !version) f.fail("version", "is required to change the sponsor or step work", "required");

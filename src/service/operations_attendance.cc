@@ -122,6 +122,9 @@ void Operations::put_attendance(const RequestContext& ctx, const std::string& se
         if (!found) return Status::NotFound();
         const SessionInfo& s = *found;
         if (s.status == "cancelled") return Status::ConflictWith({"state", session_id}, "The session was cancelled.");
+        // Attendance is taken from half an hour before the start (members arriving), never for a later day.
+        if (ctx.now < s.starts - std::chrono::minutes(30))
+          return Status::ConflictWith({"state", session_id}, "The session has not started yet.");
         Fields f(body);
         const json::array* arr = f.array("entries", true);
         f.reject_unknown();
@@ -150,8 +153,9 @@ void Operations::put_attendance(const RequestContext& ctx, const std::string& se
               g.fail("patient_id", "is not a participant of this session", "not_participant");
           }
           Entry e;
-          if (g.ok()) {
-            e.patient_id = *patient;
+          // Checked even when the patient is wrong, so one reply lists every fix the form needs.
+          if (status) {
+            e.patient_id = patient.value_or("");
             e.status = *status;
             e.breaks = breaks.value_or(0);
             const bool absent = status->rfind("absent", 0) == 0;

@@ -78,6 +78,7 @@ class Webhooks(ServerTest):
                 deadline = time.time() + 20
                 while time.time() < deadline and self.server.sqlite(
                         "SELECT count(*) FROM outbox WHERE kind = 'webhook' AND delivered_at IS NULL") != "0":
+                    self.server.advance(5)  # the simulated clock stands still: let retry back-off elapse
                     time.sleep(0.2)
             drain()
             # Stop, so no new events appear while we compare; deliver any that came meanwhile.
@@ -86,7 +87,8 @@ class Webhooks(ServerTest):
                 self.server.start()
                 drain()
                 self.server.stop()
-            self.assertEqual(self.server.sqlite("SELECT count(*) FROM outbox WHERE kind = 'webhook' AND delivered_at IS NULL"), "0")
+            self.assertEqual(self.server.sqlite("SELECT count(*) FROM outbox WHERE kind = 'webhook' AND delivered_at IS NULL"), "0",
+                             self.server.sqlite("SELECT * FROM outbox WHERE kind = 'webhook' AND delivered_at IS NULL"))
             got = {}
             for headers, body in receiver.received:
                 event = headers["X-Pomost-Event-Id"]
