@@ -107,6 +107,26 @@ std::string default_data_dir() {
 #endif
 }
 
+Status load_nicknames(const Config& c, domain::NicknameTable& nicknames) {
+  const std::string path = (c.data_dir.empty() ? default_data_dir() : c.data_dir) + "/names/nicknames.json";
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto o = parse_object(ss.str());
+  if (!o.ok()) return Status::Internal(path + " is missing or not JSON");
+  std::map<std::string, std::vector<std::string>> table;
+  for (const auto& [given, list] : *o) {
+    if (given.starts_with("_")) continue;  // comments
+    if (!list.is_array()) return Status::Internal(path + ": each name needs a list of short forms");
+    for (const auto& n : list.as_array()) {
+      if (!n.is_string()) return Status::Internal(path + ": short forms are strings");
+      table[std::string(given)].emplace_back(n.as_string());
+    }
+  }
+  nicknames.load(table);
+  return {};
+}
+
 Status load_catalogs(const Config& c, domain::InstrumentCatalog& instruments, domain::ReasonCatalog& reasons) {
   const std::string dir = c.data_dir.empty() ? default_data_dir() : c.data_dir;
   RETURN_IF_ERROR(instruments.load_directory(dir + "/instruments"));
@@ -177,6 +197,8 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   domain::InstrumentCatalog instruments;
   domain::ReasonCatalog reasons;
   if (auto st = load_catalogs(c, instruments, reasons); !st.ok()) return fail("cannot load instruments", st);
+  domain::NicknameTable nicknames;
+  if (auto st = load_nicknames(c, nicknames); !st.ok()) return fail("cannot load nicknames", st);
 
   notify::init_curl();
   auto sender = notify::make_curl_sender({c.smtp_url, c.smtp_from, c.smtp_user, c.smtp_password});
@@ -208,7 +230,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   WorkQueue feed_pool(1, 100000);
   service::Monitoring monitoring(runner, access, *clock, instruments, reasons, alert_engine, hub, auth, feed_pool);
   service::Operations operations(runner, access, alert_engine);
-  service::Documentation documentation(runner, access);
+  service::Documentation documentation(runner, access, nicknames);
   metrics.gauge("pomost_active_sessions", "Sessions not ended and not expired.",
                 [&auth, clock] { return static_cast<double>(auth.active_sessions(clock->now())); });
 

@@ -54,18 +54,21 @@ std::vector<std::string> name_matches(std::string_view text, const std::vector<P
     if (confirmed.count(fold_name(w))) return;
     if (std::find(found.begin(), found.end(), w) == found.end()) found.push_back(w);
   };
-  std::vector<std::string> all_parts;
+  std::vector<std::string> all_parts, exact;
   for (const auto& n : names) {
     for (auto& p : parts(n.given)) all_parts.push_back(p);
     for (auto& p : parts(n.family)) all_parts.push_back(p);
+    for (const auto& nick : n.nicknames) {
+      const std::string f = fold_name(nick);
+      (utf8_length(f) >= 5 ? all_parts : exact).push_back(f);
+    }
   }
   const auto words = words_of(text);
-  for (const auto& w : words)
-    for (const auto& p : all_parts)
-      if (matches(w.folded, p)) {
-        add(w.original);
-        break;
-      }
+  for (const auto& w : words) {
+    bool hit = std::find(exact.begin(), exact.end(), w.folded) != exact.end();
+    for (size_t i = 0; !hit && i < all_parts.size(); ++i) hit = matches(w.folded, all_parts[i]);
+    if (hit) add(w.original);
+  }
   // Initials: two single letters each followed by a dot ("A. N." or "A.N.").
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     const Word& a = words[i];
@@ -80,6 +83,18 @@ std::vector<std::string> name_matches(std::string_view text, const std::vector<P
     }
   }
   return found;
+}
+
+bool NicknameTable::load(const std::map<std::string, std::vector<std::string>>& table) {
+  table_.clear();
+  for (const auto& [given, nicks] : table) table_[fold_name(given)] = nicks;
+  return true;
+}
+
+const std::vector<std::string>& NicknameTable::of(std::string_view given) const {
+  static const std::vector<std::string> none;
+  auto it = table_.find(fold_name(given));
+  return it == table_.end() ? none : it->second;
 }
 
 }  // namespace pomost::domain

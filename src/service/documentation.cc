@@ -1,5 +1,7 @@
 #include "service/documentation.h"
 
+#include <sstream>
+
 #include <algorithm>
 #include <set>
 
@@ -146,14 +148,25 @@ struct Member {
   domain::PersonName name;
 };
 
-Result<std::vector<Member>> group_members(store::Tx& tx, const std::string& group_id) {
+Result<std::vector<Member>> group_members(store::Tx& tx, const std::string& group_id,
+                                          const domain::NicknameTable& nicknames) {
   ASSIGN_OR_RETURN(
       auto rows,
       tx.query("SELECT p.id, p.given_name, p.family_name FROM group_members m JOIN patients p ON p.id = m.patient_id "
                "WHERE m.group_id = ? ORDER BY p.id",
                {group_id}));
   std::vector<Member> out;
-  for (const auto& r : rows) out.push_back({r.text(0), {r.text(1), r.text(2)}});
+  for (const auto& r : rows) {
+    Member m{r.text(0), {r.text(1), r.text(2), {}}};
+    // Each part of a double given name ("Anna Maria") brings its own short forms.
+    std::string given = r.text(1);
+    for (char& c : given)
+      if (c == '-') c = ' ';
+    std::istringstream parts(given);
+    for (std::string part; parts >> part;)
+      for (const auto& n : nicknames.of(part)) m.name.nicknames.push_back(n);
+    out.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -254,7 +267,7 @@ void Documentation::create_note(const RequestContext& ctx, const json::object& b
           // The writer must be allowed to document every member entry.
           for (const auto& [pid, text] : entries)
             RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::group_note_write, pid, "note", id));
-          ASSIGN_OR_RETURN(auto members, group_members(tx, *s->group_id));
+          ASSIGN_OR_RETURN(auto members, group_members(tx, *s->group_id, nicknames_));
           // Entries exist only for members marked present, late or left early.
           for (size_t i = 0; i < entries.size(); ++i) {
             ASSIGN_OR_RETURN(auto a,
@@ -364,7 +377,7 @@ void Documentation::update_note(const RequestContext& ctx, const std::string& id
             RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::group_note_write, pid, "note", id));
           std::set<std::string> confirmed;
           for (const auto& w : confirm.value_or(std::vector<std::string>{})) confirmed.insert(fold_name(w));
-          ASSIGN_OR_RETURN(auto members, group_members(tx, *n->group_id));
+          ASSIGN_OR_RETURN(auto members, group_members(tx, *n->group_id, nicknames_));
           std::vector<FieldError> errors;
           std::vector<std::string> used;
           name_check(content, current, members, confirmed, errors, used);
@@ -646,7 +659,7 @@ void Documentation::add_addendum(const RequestContext& ctx, const std::string& i
           ASSIGN_OR_RETURN(auto entries, tx.query("SELECT patient_id FROM note_entries WHERE note_id = ?", {id}));
           for (const auto& e : entries)
             RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::group_note_write, e.text(0), "note", id));
-          ASSIGN_OR_RETURN(auto members, group_members(tx, *n->group_id));
+          ASSIGN_OR_RETURN(auto members, group_members(tx, *n->group_id, nicknames_));
           std::vector<domain::PersonName> names;
           for (const auto& m : members) names.push_back(m.name);
           std::vector<FieldError> errors;

@@ -5,6 +5,7 @@
 #pragma once
 #include <string>
 
+#include "domain/name_check.h"
 #include "service/access.h"
 #include "service/registry_service.h"
 #include "service/runner.h"
@@ -13,7 +14,8 @@ namespace pomost::service {
 
 class Documentation {
  public:
-  Documentation(Runner& runner, const Access& access) : runner_(runner), access_(access) {}
+  Documentation(Runner& runner, const Access& access, const domain::NicknameTable& nicknames)
+      : runner_(runner), access_(access), nicknames_(nicknames) {}
 
   void create_note(const RequestContext& ctx, const json::object& body, Done done);
   void update_note(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
@@ -43,6 +45,7 @@ class Documentation {
  private:
   Runner& runner_;
   const Access& access_;
+  const domain::NicknameTable& nicknames_;
 };
 
 }  // namespace pomost::service

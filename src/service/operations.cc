@@ -304,6 +304,23 @@ Status check_conflicts(store::Tx& tx, const std::string& org, const std::vector<
   return {};
 }
 
+// A staff member's working windows (minutes of the local day) on date d: the day's exception when
+// one is recorded (an empty one means away), else the weekly pattern.
+std::vector<std::pair<int, int>> windows_on(const json::array& weekly, const json::array& exceptions, int d) {
+  std::vector<std::pair<int, int>> windows;
+  for (const auto& x : exceptions) {
+    const auto& o = x.as_object();
+    if (o.at("date").as_string() != format_date(d)) continue;
+    for (const auto& w : o.at("windows").as_array())
+      windows.emplace_back(*domain::parse_hhmm(w.as_object().at("start").as_string()),
+                           *domain::parse_hhmm(w.as_object().at("end").as_string()));
+    return windows;
+  }
+  for (const auto& w : day_windows(weekly))
+    if (w.weekday == weekday_of(d)) windows.emplace_back(w.start_minute, w.end_minute);
+  return windows;
+}
+
 Result<int> staff_availability_ok(store::Tx& tx, const std::string& org, const std::string& staff, TimePoint starts,
                                   TimePoint ends) {
   // 1 = inside a window, 0 = outside, -1 = no availability on record
@@ -317,20 +334,7 @@ Result<int> staff_availability_ok(store::Tx& tx, const std::string& org, const s
   if (local_date(ends, tz) != d && to_millis(local_time_to_utc(d + 1, 0, tz)) != to_millis(ends)) return 0;
   const int s = static_cast<int>((to_millis(starts) - to_millis(local_time_to_utc(d, 0, tz))) / kMinute);
   const int e = static_cast<int>((to_millis(ends) - to_millis(local_time_to_utc(d, 0, tz))) / kMinute);
-  std::vector<std::pair<int, int>> windows;
-  bool exception_day = false;
-  for (const auto& x : parse_array(row->text(2))) {
-    const auto& o = x.as_object();
-    if (o.at("date").as_string() != format_date(d)) continue;
-    exception_day = true;
-    for (const auto& w : o.at("windows").as_array())
-      windows.emplace_back(*domain::parse_hhmm(w.as_object().at("start").as_string()),
-                           *domain::parse_hhmm(w.as_object().at("end").as_string()));
-  }
-  if (!exception_day)
-    for (const auto& w : day_windows(parse_array(row->text(1))))
-      if (w.weekday == weekday_of(d)) windows.emplace_back(w.start_minute, w.end_minute);
-  for (const auto& [ws, we] : windows)
+  for (const auto& [ws, we] : windows_on(parse_array(row->text(1)), parse_array(row->text(2)), d))
     if (s >= ws && e <= we) return 1;
   return 0;
 }
@@ -696,8 +700,9 @@ void Operations::propose(const RequestContext& ctx, const json::object& body, Do
               {{"staff_id", "is required: the care team has nobody for this kind of visit", "required", {}}});
         ASSIGN_OR_RETURN(
             auto avail,
-            tx.query_one("SELECT time_zone, weekly FROM staff_availability WHERE user_id = ? AND org_id = ?",
-                         {*s, who.org_id}));
+            tx.query_one(
+                "SELECT time_zone, weekly, exceptions FROM staff_availability WHERE user_id = ? AND org_id = ?",
+                {*s, who.org_id}));
         json::array slots;
         if (avail) {
           const std::string tz = pc->program->time_zone;
@@ -710,13 +715,12 @@ void Operations::propose(const RequestContext& ctx, const json::object& body, Do
           pf.include_cancelled = sf.include_cancelled = false;
           ASSIGN_OR_RETURN(auto p_sessions, list_session_infos(tx, who.org_id, monday - 1, monday + 7, pf));
           ASSIGN_OR_RETURN(auto s_sessions, list_session_infos(tx, who.org_id, monday - 1, monday + 7, sf));
-          const auto windows = day_windows(parse_array(avail->text(1)));
+          const json::array weekly = parse_array(avail->text(1)), exceptions = parse_array(avail->text(2));
           const size_t max = static_cast<size_t>(limit.value_or(10));
           for (int d = monday; d < monday + 7 && slots.size() < max; ++d) {
             if (pc->program->settings.closures.count(format_date(d))) continue;
-            for (const auto& w : windows) {
-              if (w.weekday != weekday_of(d)) continue;
-              for (int m = w.start_minute; m + minutes <= w.end_minute && slots.size() < max; m += 30) {
+            for (const auto& [ws, we] : windows_on(weekly, exceptions, d)) {
+              for (int m = ws; m + minutes <= we && slots.size() < max; m += 30) {
                 const TimePoint st = local_time_to_utc(d, m, avail->text(0)),
                                 en = from_millis(to_millis(st) + minutes * kMinute);
                 if (st < ctx.now) continue;

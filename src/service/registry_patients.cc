@@ -457,6 +457,14 @@ void RegistryService::create_episode(const RequestContext& ctx, const json::obje
                                                    {*in.patient_id}));
         if (active)
           return Status::ConflictWith({"state", active->text(0)}, "The patient already has an active episode of care.");
+        // A readmission links to the latest discharged episode unless the caller names another.
+        std::optional<std::string> previous = in.previous;
+        if (!previous) {
+          ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT id FROM episodes WHERE patient_id = ? AND status = "
+                                                   "'discharged' ORDER BY discharged_at DESC, id DESC LIMIT 1",
+                                                   {*in.patient_id}));
+          if (last) previous = last->text(0);
+        }
         const std::string id = auth::new_id("epi");
         const int64_t now = to_millis(ctx.now);
         RETURN_IF_ERROR(
@@ -464,7 +472,7 @@ void RegistryService::create_episode(const RequestContext& ctx, const json::obje
                     "primary_therapist_id, psychiatrist_id, previous_episode_id, created_by, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
                     {who.org_id, id, *in.patient_id, *in.program_id, *in.referral_source, *in.admitted_on, in.therapist,
-                     in.psychiatrist, in.previous, who.user_id, now, now}));
+                     in.psychiatrist, previous, who.user_id, now, now}));
         if (in.staff_ids) RETURN_IF_ERROR(set_staff(tx, who.org_id, id, *in.staff_ids));
         audit.record("episode_admit", "episode", id, *in.patient_id);
         ASSIGN_OR_RETURN(auto row, find_episode(tx, who.org_id, id));

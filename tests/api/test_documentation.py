@@ -75,6 +75,9 @@ class GroupNotes(ServerTest):
         self.assertEqual(add.status, 201, add)
         self.assertEqual(len(add.json["addenda"]), 1)
         self.assertEqual(leader.post(f"/api/v1/notes/{note_id}/addenda", {"text": "Stayed after with Katarzyny."}).status, 422)
+        r = leader.post(f"/api/v1/notes/{note_id}/addenda", {"text": "Kasia stayed after."})  # a short form of Katarzyna
+        self.assertProblem(r, 422, ["text"])
+        self.assertEqual(r.json["errors"][0]["params"]["word"], "Kasia")
 
     def test_group_note_of_an_unlicensed_leader(self):
         # CBT skills: leader l.green (unlicensed), co-leader s.price (licensed).
@@ -253,3 +256,10 @@ class Discharge(ServerTest):
         self.assertEqual(s["aftercare"]["first_appointment"]["date"], "2026-11-30")
         self.assertIn("alerts", s)
         self.assertIn("crises", s)
+        # Readmission opens a new episode linked to this one.
+        old = self.login("dr.nowak").get(f"/api/v1/episodes/{episode}").json
+        r = self.login("dr.nowak").post("/api/v1/episodes", {
+            "patient_id": pid, "program_id": old["program_id"], "referral_source": old["referral_source"], "admitted_on": "2026-11-24",
+            "primary_therapist_id": old["primary_therapist_id"], "psychiatrist_id": old["psychiatrist_id"]})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["previous_episode_id"], episode)

@@ -82,9 +82,18 @@ class Sessions(ServerTest):
         room = self.login("admin").post("/api/v1/rooms", {"name": "Gabinet 3", "capacity": 2}).json["id"]
         r = psych.post("/api/v1/appointments", {"patient_id": anna, "kind": "psychiatrist", "starts": "2026-11-25T16:00:00+01:00", "room_id": room})
         self.assertEqual(r.status, 201, r)
-        r = psych.post("/api/v1/appointments", {"patient_id": kasia, "kind": "psychiatrist", "starts": "2026-11-25T16:15:00+01:00",
-                                                "room_id": room, "staff_id": self.ids["users"]["dr.bauer"]})
-        self.assertIn(r.json["conflict"]["kind"], ("staff", "room"))
+        r = ther.post("/api/v1/appointments", {"patient_id": kasia, "kind": "individual", "starts": "2026-11-25T16:15:00+01:00",
+                                               "room_id": room})
+        self.assertProblem(r, 409)
+        self.assertEqual(r.json["conflict"]["kind"], "room")
+        # The therapist is away on Thursday: no proposal and no booking that day.
+        me = self.ids["users"]["m.zielinska"]
+        avail = ther.get(f"/api/v1/staff/{me}/availability").json
+        r = ther.put(f"/api/v1/staff/{me}/availability", {"version": avail["version"], "weekly": avail["weekly"],
+                                                          "exceptions": [{"date": "2026-11-26", "windows": []}]})
+        self.assertEqual(r.status, 200, r)
+        r = ther.post("/api/v1/appointments", {"patient_id": kasia, "kind": "individual", "starts": "2026-11-26T10:00:00+01:00"})
+        self.assertProblem(r, 422, ["starts"])
         # Proposals fit both the patient and the therapist and skip what is booked.
         r = ther.post("/api/v1/appointments/proposals", {"patient_id": anna, "kind": "individual", "week": "2026-W48"})
         self.assertEqual(r.status, 200, r)
@@ -95,6 +104,7 @@ class Sessions(ServerTest):
             self.assertGreaterEqual(hour, 16)  # after work
             self.assertLessEqual(int(s["ends"][11:13]) * 60 + int(s["ends"][14:16]), 18 * 60)  # within 08:00-18:00
         self.assertNotIn("2026-11-24T16:00:00+01:00", [s["starts"] for s in slots])
+        self.assertNotIn("2026-11-26", [s["starts"][:10] for s in slots])
         self.assertProblem(ther.post("/api/v1/appointments/proposals", {"patient_id": anna, "kind": "x", "week": "48"}), 422, ["kind", "week"])
         # The patient sees her own appointment in her schedule.
         mine = self.login("anna.k").get("/api/v1/sessions?from=2026-11-23&to=2026-11-29").json["items"]

@@ -172,5 +172,21 @@ TEST(NameCheck, MatchesNamesInflectionsAndInitials) {
   EXPECT_EQ(m("Wisniewski"), std::vector<std::string>{"Wisniewski"});  // diacritics ignored
 }
 
+TEST(NameCheck, ShortFormsOfGivenNames) {
+  NicknameTable table;
+  table.load({{"Katarzyna", {"Kasia", "Kaśka"}}, {"Anna", {"Ania"}}});
+  std::vector<PersonName> others = {{"Katarzyna", "Wójcik", table.of("katarzyna")},
+                                    {"Anna", "Nowak", table.of("ANNA")}};
+  auto m = [&](const char* text) {
+    return name_matches(text, others, {});
+  };
+  EXPECT_EQ(m("Rozmawiała z Kasią, potem z Kaśką."), (std::vector<std::string>{"Kasią", "Kaśką"}));
+  EXPECT_EQ(m("Kasia came late"), std::vector<std::string>{"Kasia"});
+  EXPECT_EQ(m("Poprosiła Anię o radę"), std::vector<std::string>{});  // four letters: exact only
+  EXPECT_EQ(m("Ania"), std::vector<std::string>{"Ania"});
+  EXPECT_EQ(m("nie było ani razu"), std::vector<std::string>{});  // "ani" is a word, not Ania
+  EXPECT_TRUE(table.of("Piotr").empty());
+}
+
 }  // namespace
 }  // namespace pomost::domain
