@@ -194,3 +194,25 @@ export async function assertNoStorage(page, context) {
   assert.equal(session.httpOnly, true, 'the session cookie is HttpOnly');
   assert.equal(session.sameSite, 'Strict', 'the session cookie is SameSite=Strict');
 }
+
+/** Answers a question of a rendered check-in or measure (radio tiles and scales by value). */
+export async function answer(page, item, value) {
+  const q = page.locator(`fieldset[data-item="${item}"]`);
+  if (typeof value === 'number' && (await q.locator('input[type="number"]').count())) {
+    await q.locator('input[type="number"]').fill(String(value));
+  } else {
+    await q.locator(`input[value="${value}"] + label`).click();
+  }
+}
+
+/** A calm answer for every question of the addiction program's check-in. */
+export const CALM_CHECKIN = { mood: 6, anxiety: 3, craving: 2, used: 0, sleep_hours: 7, medication: 1, self_harm_thoughts: 0, meetings: 1 };
+
+/** The id of a demo patient, found by family name (as someone who may see them). */
+export async function patientId(call, familyName) {
+  const r = await call('POST', '/patients/search', { name: familyName });
+  assert.equal(r.status, 200, `search for ${familyName}`);
+  const p = r.body.items.find((x) => x.family_name === familyName);
+  assert.ok(p, `${familyName} is a demo patient`);
+  return p.id;
+}

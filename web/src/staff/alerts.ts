@@ -113,11 +113,11 @@ export async function renderAlerts(root: HTMLElement): Promise<void> {
     }
   }
 
-  await load();
   const off = onLive(() => {
     if (!root.isConnected) return off();
     if (view.status === 'active') draw(activeAlerts().filter(inScope));
   });
+  await load();
 }
 
 function backLink(): HTMLElement {
@@ -218,8 +218,15 @@ export async function renderAlert(root: HTMLElement): Promise<void> {
         { 'data-testid': 'alert-history' },
       ),
     );
-    drawActions(done);
+    // The actions change only with the alert's state: a live update while someone types a note
+    // must not wipe it.
+    const shape = `${a.status}|${a.severity}|${crises.map((c) => c.id).join()}`;
+    if (done || shape !== drawnShape) {
+      drawnShape = shape;
+      drawActions(done);
+    }
   }
+  let drawnShape = '';
 
   function drawActions(done?: string): void {
     const a = alert;

@@ -97,7 +97,7 @@ export async function renderCrisis(root: HTMLElement): Promise<void> {
     );
 
     // Actions: newest first, each with its time.
-    const list = [...c.actions].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    const list = c.actions.map((a, i) => ({ a, i })).sort((x, y) => Date.parse(y.a.at) - Date.parse(x.a.at) || y.i - x.i).map((x) => x.a);
     log.replaceChildren(
       c.status === 'open' ? actionForm() : '',
       list.length

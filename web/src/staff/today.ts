@@ -290,32 +290,34 @@ export async function renderToday(root: HTMLElement): Promise<void> {
   }
 
   // ---- wiring ----
+  // Subscribe before anything is awaited: the stream may open (or an alert arrive) meanwhile.
+  if (live) {
+    const off = onLive(({ fresh }) => {
+      if (!root.isConnected) {
+        off();
+        return;
+      }
+      drawLiveBar();
+      drawAlerts();
+      const mine = fresh.filter(inScope);
+      if (mine.length) {
+        announcer.textContent = mine
+          .map((a) => t('today.announce', { severity: severityLabel(a.severity), name: fullName(a.patient) }))
+          .join(' ');
+      }
+    });
+    // Deadlines count down without asking the server anything.
+    const tick = window.setInterval(() => {
+      if (!root.isConnected) {
+        window.clearInterval(tick);
+        return;
+      }
+      drawAlerts();
+    }, 30_000);
+  }
   drawLiveBar();
   drawAlerts();
   await loadWork();
-  if (!live) return;
-  const off = onLive(({ fresh }) => {
-    if (!root.isConnected) {
-      off();
-      return;
-    }
-    drawLiveBar();
-    drawAlerts();
-    const mine = fresh.filter(inScope);
-    if (mine.length) {
-      announcer.textContent = mine
-        .map((a) => t('today.announce', { severity: severityLabel(a.severity), name: fullName(a.patient) }))
-        .join(' ');
-    }
-  });
-  // Deadlines count down without asking the server anything.
-  const tick = window.setInterval(() => {
-    if (!root.isConnected) {
-      window.clearInterval(tick);
-      return;
-    }
-    drawAlerts();
-  }, 30_000);
 }
 
 /** The data-key of the focused element inside `box`, to give focus back after a redraw. */
