@@ -197,6 +197,19 @@ function disconnect(): void {
   es = null;
 }
 
+/** Reads the active alerts again (their reasons are in the reader's language). */
+export function reloadAlerts(): void {
+  if (status === 'off') return;
+  const keep = new Map(store);
+  void (async () => {
+    store.clear();
+    await loadList();
+    // Resolved ones the list does not carry stay as they were; nothing arrived is lost.
+    for (const [id, a] of keep) if (!store.has(id)) store.set(id, a);
+    emit([]);
+  })();
+}
+
 /** Starts the stream (staff who may see alerts). */
 export function startLive(): void {
   if (status !== 'off') return;

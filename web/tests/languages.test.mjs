@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  CALM_CHECKIN,
   PATIENT_PASSWORD,
+  answer,
+  patientId,
   SAME_WORDS,
   STAFF_PASSWORD,
   apiAs,
@@ -81,6 +84,20 @@ before(async () => {
     entries: [{ staff_id: e.staff_id, tier: 'clinician', starts: e.starts, ends: e.ends }],
   });
   assert.equal(put.status, 200);
+  // Monitoring data: an imminent alert, measures and a safety plan for Anna Kowalska.
+  const krol = await apiAs(srv.url, 'a.krol');
+  const marta = await apiAs(srv.url, 'm.zielinska');
+  const anna = await patientId(krol, 'Kowalska');
+  const r = await krol('POST', `/patients/${anna}/checkins`, { answers: { ...CALM_CHECKIN, self_harm_thoughts: 1, self_harm_intent: 1 } });
+  assert.equal(r.status, 201);
+  const phq = Object.fromEntries([1, 2, 1, 1, 2, 1, 1, 1, 0].map((v, i) => [`phq9_${i + 1}`, v]));
+  assert.equal((await marta('POST', `/patients/${anna}/assessments`, { instrument: 'phq9', answers: phq })).status, 201);
+  const plan = await marta('PUT', `/patients/${anna}/safety-plan`, {
+    version: 0,
+    warning_signs: ['Ola'],
+    people_to_ask_for_help: [{ name: 'Ola', phone: '+48 600 111 222' }],
+  });
+  assert.equal(plan.status, 200);
 });
 after(async () => {
   await browser?.close();
@@ -168,6 +185,32 @@ for (const lang of ['pl', 'de']) {
       await page.getByTestId('roster-banner').waitFor();
       await check(page, 'patients with the roster banner');
 
+      // Monitoring: Today with a live alert, the alert, a crisis, the census, the chart's
+      // measures, timeline and safety plan editor, the alert list.
+      await nav(page, 'nav.today');
+      await page.getByTestId('today-alerts').waitFor();
+      await page.getByTestId('today-checkins').waitFor();
+      await page.locator('.live-bar.live-live').waitFor();
+      await check(page, 'today');
+      await page.getByTestId('today-alerts').getByRole('link', { name: 'Kowalska, Anna' }).click();
+      await page.getByTestId('alert-history').waitFor();
+      await check(page, 'alert');
+      await page.getByRole('button', { name: t['alert.open_crisis'] }).or(page.getByRole('link', { name: t['alert.go_to_crisis'] })).click();
+      await page.getByTestId('crisis-action-form').waitFor();
+      await page.getByTestId('safety-plan').waitFor();
+      await check(page, 'crisis');
+      await nav(page, 'nav.census');
+      await page.getByTestId('census-table').waitFor();
+      await check(page, 'census');
+      await page.getByTestId('census-table').getByRole('link', { name: 'Kowalska, Anna' }).click();
+      await page.getByTestId('chart-phq9').waitFor();
+      await page.getByTestId('plan-edit').locator('summary').click();
+      await page.getByTestId('chart-phq9').locator('details summary').click();
+      await check(page, 'chart with measures, timeline and safety plan');
+      await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${t['nav.alerts']}`) }).click();
+      await page.getByTestId('alerts-table').waitFor();
+      await check(page, 'alerts');
+
       // The session lock.
       await srv.advanceClock(16 * 60_000);
       await page.locator('select.lang-select').selectOption('en');
@@ -214,7 +257,25 @@ for (const lang of ['pl', 'de']) {
       await signIn(page, 'emily.c', PATIENT_PASSWORD);
       await setLanguage(page);
       await heading(page, t['patient.hello'].replace('{name}', 'Emily'));
+      await page.getByTestId('start-checkin').waitFor();
       await check(page, 'patient home');
+      // The check-in, a high-risk answer and the help that follows; then the ASQ now due, whose
+      // questions exist only in English (the screen says so, and marks them lang="en").
+      await page.getByTestId('start-checkin').click();
+      await page.getByTestId('questionnaire').waitFor();
+      await check(page, 'patient check-in');
+      for (const [item, v] of Object.entries({ mood: 2, anxiety: 8, sleep_hours: 4, medication: 1, self_harm_thoughts: 1, self_harm_intent: 0 })) {
+        await answer(page, item, v);
+      }
+      await page.getByTestId('questionnaire').locator('button[type="submit"]').click();
+      await page.getByTestId('crisis-now').waitFor();
+      await check(page, 'patient crisis resources');
+      await page.getByRole('link', { name: t['result.home'] }).click();
+      await page.locator('.measure-btn', { hasText: 'ASQ' }).click();
+      await page.getByTestId('questionnaire').waitFor();
+      await page.getByText(t['form.fallback_en'].split('{language}')[0]).waitFor();
+      assert.equal(await page.locator('fieldset[data-item="asq_1"] legend').getAttribute('lang'), 'en');
+      await check(page, 'patient measure in English wording');
       await page.getByTestId('crisis-button').click();
       await heading(page, t['crisis.title']);
       await check(page, 'patient help');
@@ -229,7 +290,7 @@ for (const lang of ['pl', 'de']) {
       assert.deepEqual(unexpectedErrors(errors), []);
       await context.close();
     }
-    assert.equal(Object.keys(seen).length, 18, `screens checked: ${Object.keys(seen).join(', ')}`);
+    assert.equal(Object.keys(seen).length, 27, `screens checked: ${Object.keys(seen).join(', ')}`);
   });
 }
 

@@ -6,7 +6,7 @@ import { t, tp } from '../i18n';
 import { age, daysSince, fmtDate } from '../format';
 import { dischargeLabel, episodeStatusLabel, languageName, referralLabel, sexLabel } from '../labels';
 import { link } from '../router';
-import { programName, staffName, state } from '../state';
+import { programName, serverNow, staffName, state } from '../state';
 import type { Episode, Page, Patient } from '../types';
 import { clinicTimeZone } from './common';
 import { safetyPlanCard } from './safetyplan';
@@ -127,7 +127,7 @@ async function episodeFacts(e: Episode): Promise<HTMLElement> {
     [t('chart.status'), episodeStatusLabel(e.status)],
     [t('chart.referral_source'), referralLabel(e.referral_source)],
     [t('chart.admitted'), fmtDate(e.admitted_on)],
-    [t('chart.days_in_program'), tp('chart.days', Math.max(0, daysSince(e.admitted_on)))],
+    [t('chart.days_in_program'), tp('chart.days', Math.max(0, daysSince(e.admitted_on, new Date(serverNow()))))],
   ];
   if (e.discharge) {
     pairs.push([t('chart.discharged'), fmtDate(e.discharge.discharged_on)], [t('chart.discharge_reason'), dischargeLabel(e.discharge.reason)]);

@@ -111,7 +111,7 @@ export async function renderProgress(box: HTMLElement, patientId: string, episod
 
 const W = 640;
 const H = 230;
-const M = { top: 12, right: 138, bottom: 30, left: 34 };
+const M = { top: 12, right: 178, bottom: 30, left: 34 };
 
 function chartFigure(c: ChartSpec, tz: string | undefined): HTMLElement {
   const titleId = uid('ct');

@@ -16,7 +16,7 @@ import { renderStaff } from './staff';
 import { renderOnCall } from './oncall';
 import { renderAudit } from './audit';
 import { renderAccount } from '../account';
-import { activeAlerts, onLive, startLive } from '../live';
+import { activeAlerts, onLive, reloadAlerts, startLive } from '../live';
 import { renderToday } from './today';
 import { renderCensus } from './census';
 import { renderAlert, renderAlerts } from './alerts';
@@ -118,6 +118,8 @@ export function startStaffApp(root: HTMLElement): void {
 
   const home = role === 'admin' ? '/programs' : '/today';
   setAppRenderer(() => {
+    // A new language: the alerts' reasons come again, in it.
+    if (seesAlerts()) reloadAlerts();
     renderShell();
     startRouter(routes, home, show);
   });
