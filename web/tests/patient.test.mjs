@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PATIENT_PASSWORD,
+  answer,
   apiAs,
   assertNoStorage,
   checkA11y,
@@ -129,6 +130,32 @@ test('an English-speaking patient sees the English app', async () => {
   await page.locator('#main h1', { hasText: 'Help now' }).waitFor();
   assert.ok((await page.locator('.crisis-list a').count()) > 0);
   await assertCrisisButton(page, 'help (English)');
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
+
+test('a measure that is due is answered on the phone; a missing answer is pointed out; item 9 brings help at once', async () => {
+  const { context, page, errors } = await newPage(browser, { ...PHONE, locale: 'en-GB' });
+  await login(page, srv.url, 'emily.c', PATIENT_PASSWORD);
+  const phq = page.locator('.measure-btn', { hasText: 'PHQ-9' });
+  await phq.waitFor();
+  await phq.click();
+  await page.getByTestId('questionnaire').waitFor();
+  assert.equal(await page.locator('#main .notice-info').count(), 0, 'the English wording is the original: no note');
+  // Sending with a question left open: the screen says which, and the keyboard goes there.
+  for (let i = 1; i <= 8; i++) await answer(page, `phq9_${i}`, 1);
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  const q9 = page.locator('fieldset[data-item="phq9_9"]');
+  await q9.getByText('Please answer this question.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('fieldset')?.dataset.item), 'phq9_9');
+  await checkA11y(page, 'patient measure with a missing answer');
+  await screenshot(page, 'patient-measure', { fullPage: false });
+  await answer(page, 'phq9_9', 1);
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  const help = page.getByTestId('crisis-now');
+  await help.waitFor();
+  assert.ok((await help.locator('.crisis-list a').count()) > 0);
+  await assertCrisisButton(page, 'after a measure');
   assert.deepEqual(unexpectedErrors(errors), []);
   await context.close();
 });

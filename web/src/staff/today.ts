@@ -224,8 +224,8 @@ export async function renderToday(root: HTMLElement): Promise<void> {
         ),
         h(
           'p',
-          { class: 'as-of muted small' },
-          t('today.as_of', { time: fmtTime(new Date(serverNow()).toISOString(), tz) }),
+          { class: 'as-of muted small', 'data-testid': 'as-of' },
+          h('span', { class: 'as-of-text' }, t('today.as_of', { time: fmtTime(new Date(serverNow()).toISOString(), tz) })),
           ' ',
           button(t('today.refresh'), () => void loadWork(), { class: 'btn btn-small' }),
         ),
@@ -300,6 +300,16 @@ export async function renderToday(root: HTMLElement): Promise<void> {
       drawLiveBar();
       drawAlerts();
       const mine = fresh.filter(inScope);
+      // The worklist is not re-read by itself (that would keep an unattended session alive):
+      // an alert from a check-in says that the list may be behind.
+      if (mine.some((a) => a.rule.startsWith('checkin'))) {
+        const asOf = workBox.querySelector<HTMLElement>('[data-testid="as-of"]');
+        if (asOf) {
+          asOf.classList.add('stale');
+          asOf.querySelector('.as-of-text')!.textContent = t('today.stale');
+          asOf.querySelector('button')?.classList.add('btn-primary');
+        }
+      }
       if (mine.length) {
         announcer.textContent = mine
           .map((a) => t('today.announce', { severity: severityLabel(a.severity), name: fullName(a.patient) }))
