@@ -185,6 +185,22 @@ test('a high-risk check-in on a phone reaches the clinician live; acknowledge, c
   assert.equal(await clin.page.getByTestId('crisis-status').textContent(), 'Closed');
   assert.equal(await clin.page.getByTestId('crisis-action-form').count(), 0, 'no more actions once closed');
 
+  // Back to the alert, and resolve it: a note is required.
+  await clin.page.getByRole('link', { name: 'The alert', exact: true }).click();
+  await clin.page.getByTestId('alert-history').waitFor();
+  assert.ok((await clin.page.getByTestId('alert-history').innerText()).includes('Crisis opened'));
+  await clin.page.getByText('Resolve this alert').click();
+  await clin.page.getByRole('button', { name: 'Resolve' }).click();
+  await clin.page.getByTestId('resolve-form').getByText('At least 3 characters').waitFor();
+  assert.equal(await clin.page.getByLabel('What was done (required)').getAttribute('aria-invalid'), 'true');
+  await clin.page.getByLabel('What was done (required)').fill('Seen in person; safety plan reviewed; continues in the program');
+  await clin.page.getByRole('button', { name: 'Resolve' }).click();
+  await clin.page.getByText('The alert is resolved.').waitFor();
+  assert.equal(await clin.page.getByTestId('alert-status').textContent(), 'Resolved');
+  await openNav(clin.page, 'Today');
+  await clin.page.getByTestId('today-checkins').waitFor();
+  assert.equal(await clin.page.getByTestId('today-alerts').locator('li', { hasText: 'Kowalska, Anna' }).count(), 0, 'resolved alerts leave Today');
+
   const marta = await apiAs(srv.url, 'm.zielinska');
   const crises = (await marta('GET', `/crises?patient_id=${anna}&status=all`)).body.items;
   assert.equal(crises.length, 1);

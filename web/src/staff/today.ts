@@ -9,6 +9,7 @@ import { fmtRelative, fmtTime, fmtToday } from '../format';
 import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, severityLabel } from '../labels';
 import { activeAlerts, hasLoaded, isFresh, liveStatus, onLive, type LiveStatus } from '../live';
 import { setSound, soundOn } from '../sound';
+import { link } from '../router';
 import { serverNow } from '../state';
 import type { Alert, Program, Worklist } from '../types';
 import { button, loading, pageTitle, showProblem } from '../ui';
@@ -23,6 +24,8 @@ import {
   seesAlerts,
   severityTag,
 } from './common';
+
+const CALM_SHOWN = 8;
 
 export async function renderToday(root: HTMLElement): Promise<void> {
   let programs: Program[] = [];
@@ -92,6 +95,11 @@ export async function renderToday(root: HTMLElement): Promise<void> {
     if (!alertsBox) return;
     const list = activeAlerts().filter(inScope);
     const counts = Object.fromEntries(SEVERITIES.map((s) => [s, list.filter((a) => a.severity === s).length]));
+    // Every imminent and high alert; the calmer ones up to a handful (the rest are a click away).
+    const urgent = list.filter((a) => a.severity === 'imminent' || a.severity === 'high');
+    const calm = list.filter((a) => a.severity !== 'imminent' && a.severity !== 'high');
+    const shown = [...urgent, ...calm.slice(0, Math.max(0, CALM_SHOWN))];
+    const hidden = list.length - shown.length;
     const headId = uid('sec');
     const keep = focusKey(alertsBox);
     alertsBox.replaceChildren(
@@ -112,8 +120,9 @@ export async function renderToday(root: HTMLElement): Promise<void> {
           ),
         ),
         list.length
-          ? h('ul', { class: 'alert-list', 'data-testid': 'today-alerts' }, list.map(alertItem))
+          ? h('ul', { class: 'alert-list', 'data-testid': 'today-alerts' }, shown.map(alertItem))
           : h('p', { class: 'muted' }, hasLoaded() || liveStatus() === 'live' ? t('today.no_alerts') : t('common.loading')),
+        hidden ? h('p', { class: 'more' }, link('/alerts', {}, tp('today.more_alerts', hidden))) : null,
       ),
     );
     restoreFocus(alertsBox, keep);
