@@ -5,7 +5,7 @@
 import { append, h, mount, uid, type Child } from '../dom';
 import { api } from '../api';
 import { t, tp } from '../i18n';
-import { fmtRelative, fmtTime, fmtToday } from '../format';
+import { fmtRelative, fmtShortDateTime, fmtTime, fmtToday, localDay } from '../format';
 import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, severityLabel } from '../labels';
 import { activeAlerts, hasLoaded, isFresh, liveStatus, onLive, type LiveStatus } from '../live';
 import { setSound, soundOn } from '../sound';
@@ -260,7 +260,7 @@ export async function renderToday(root: HTMLElement): Promise<void> {
                   progName(m.p),
                   ' — ',
                   h('strong', null, instrumentName(m.instrument)),
-                  h('span', { class: 'muted' }, ` · ${dueReasonLabel(m.reason)} · ${t('today.due_by', { time: fmtTime(m.due_by, tz) })}`),
+                  h('span', { class: 'muted' }, ` · ${dueReasonLabel(m.reason)} · ${dueText(m.due_by)}`),
                 ),
               ),
             )
@@ -281,6 +281,16 @@ export async function renderToday(root: HTMLElement): Promise<void> {
       out.push(h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), h('ul', { class: 'people' }, items.map((o) => genericItem(o)))));
     }
     return out;
+  }
+
+  /** "due by 14:00", "due by the end of today" (a deadline at midnight), or a date. */
+  function dueText(ts: string): string {
+    const time = fmtTime(ts, tz);
+    const today = localDay(new Date(serverNow()).toISOString(), tz);
+    const day = localDay(ts, tz);
+    if (day === today) return t('today.due_by', { time });
+    if (/^0?0[:.]00$/.test(time) && localDay(new Date(Date.parse(ts) - 1).toISOString(), tz) === today) return t('today.due_end_of_day');
+    return t('today.due_by', { time: fmtShortDateTime(ts, tz) });
   }
 
   function genericItem(o: Record<string, unknown>): HTMLElement {
