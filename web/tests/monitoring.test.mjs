@@ -143,11 +143,13 @@ test('a high-risk check-in on a phone reaches the clinician live; acknowledge, c
   const detail = await clin.page.locator('#main').innerText();
   assert.ok(detail.includes('I might act on thoughts of self-harm today'), 'the reason, in the reader\'s language');
   await checkA11y(clin.page, 'alert detail');
-  await clin.page.getByLabel('Note (optional)').fill('Called Anna; she is at home with her brother');
+  await clin.page.getByLabel('Note (optional)').fill('Called Anna; she is at home with her brother <img src=x onerror="window.__xss=1">');
   await clin.page.getByRole('button', { name: 'Acknowledge' }).click();
   await clin.page.getByText('Acknowledged. The escalation has stopped.').waitFor();
   assert.equal(await clin.page.getByTestId('alert-status').textContent(), 'Acknowledged');
-  assert.ok((await clin.page.getByTestId('alert-history').innerText()).includes('she is at home with her brother'));
+  assert.ok((await clin.page.getByTestId('alert-history').innerText()).includes('she is at home with her brother <img src=x onerror="window.__xss=1">'), 'user text shown as text');
+  assert.equal(await clin.page.getByTestId('alert-history').locator('img').count(), 0, 'never as markup');
+  assert.equal(await clin.page.evaluate(() => window.__xss), undefined);
   await screenshot(clin.page, 'staff-alert');
 
   // A crisis from the alert: contacts, safety plan, actions, closing.
