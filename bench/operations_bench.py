@@ -34,7 +34,7 @@ def ok(r, status=(200, 201)):
 
 
 def program(name):
-    return ok(admin.post("/api/v1/programs", {"name": name, "focus": "addiction", "population": "adult", "days_per_week": 3,
+    return ok(admin.post("/api/v1/programs", {"name": name, "focus": "substance_use", "population": "adult", "days_per_week": 3,
                                               "hours_per_day": 3, "time_zone": "Europe/Warsaw"}))["id"]
 
 
@@ -85,8 +85,8 @@ def build(prog, tracks, groups_per_track, staff_n, rooms_n, patients_n, tag, pla
                 members[g].append(pid)
     for g, ids in members.items():
         if ids:
-            v = ok(admin.get(f"/api/v1/groups/{g}"))["version"]
-            ok(admin.patch(f"/api/v1/groups/{g}", {"version": v, "member_ids": ids}))
+            v = ok(director.get(f"/api/v1/groups/{g}"))["version"]
+            ok(director.patch(f"/api/v1/groups/{g}", {"version": v, "member_ids": ids}))
     return director, groups, patients
 
 

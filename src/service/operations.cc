@@ -49,10 +49,6 @@ std::optional<std::pair<std::string, int>> parse_group_session_id(const std::str
   return std::make_pair(id.substr(3, id.size() - 3 - 9), *d);
 }
 
-json::value windows_json(const json::array& a) {
-  return a;
-}
-
 // Reads [{weekday, start, end, reason?}] into JSON in calendar order, reporting each bad field.
 json::array read_windows(Fields& f, const char* key, bool with_reason) {
   json::array out;
@@ -74,10 +70,11 @@ json::array read_windows(Fields& f, const char* key, bool with_reason) {
     if (with_reason) reason = g.one_of("reason", false, {"work", "school", "care", "other"});
     g.reject_unknown();
     auto s = start ? domain::parse_hhmm(*start) : std::nullopt;
-    auto e = end ? domain::parse_hhmm(*end) : std::nullopt;
+    // "24:00" ends a window at midnight.
+    const std::optional<int> e =
+        !end ? std::nullopt : *end == "24:00" ? std::optional<int>(24 * 60) : domain::parse_hhmm(*end);
     if (start && !s) g.fail("start", "must be a time HH:MM", "time");
-    if (end && !e && *end != "24:00") g.fail("end", "must be a time HH:MM", "time");
-    if (end && *end == "24:00") e = 24 * 60;
+    if (end && !e) g.fail("end", "must be a time HH:MM", "time");
     if (s && e && *e <= *s) g.fail("end", "must be after start", "after_start");
     for (auto& x : g.errors()) f.errors().push_back(x);
     if (g.ok()) rows.emplace_back(weekday_index(*wd), *s, *e, reason.value_or(""));

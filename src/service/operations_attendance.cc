@@ -425,7 +425,6 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        const Principal& who = ctx.principal();
         RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::census_read, program_id));
         ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT min_hours_per_week FROM programs WHERE id = ?", {program_id}));
         domain::PlacementInput in;

@@ -108,18 +108,27 @@ TEST(Placement, MatchesBruteForceOnSmallCases) {
   std::mt19937 rng(20261123);
   const std::vector<WeeklyPattern> tracks = {
       {{0, 2, 3}, 18 * 60, 21 * 60}, {{1, 2, 4}, 9 * 60, 12 * 60}, {{0, 1, 3}, 13 * 60, 16 * 60}};
-  for (int round = 0; round < 60; ++round) {
+  // The second half draws patients from three work patterns, so many are interchangeable and the
+  // solver's grouping of identical patients is exercised.
+  const std::vector<std::vector<DayWindow>> patterns = {
+      {},
+      {{0, 8 * 60, 16 * 60}, {1, 8 * 60, 16 * 60}, {4, 8 * 60, 16 * 60}},
+      {{0, 17 * 60, 23 * 60}, {3, 12 * 60, 20 * 60}}};
+  for (int round = 0; round < 120; ++round) {
+    const bool templated = round >= 60;
     PlacementInput in;
     const int groups = 1 + static_cast<int>(rng() % 3);
     for (int g = 0; g < groups; ++g)
       in.groups.push_back({"g" + std::to_string(g), "t" + std::to_string(g), tracks[static_cast<size_t>(g)],
                            1 + static_cast<int>(rng() % 3)});
-    const int patients = 1 + static_cast<int>(rng() % 6);
+    const int patients = 1 + static_cast<int>(rng() % (templated ? 8 : 6));
     for (int p = 0; p < patients; ++p) {
       PlacementPatient pp;
       pp.id = "p" + std::to_string(p);
-      if (rng() % 2) pp.current_group = "g" + std::to_string(rng() % static_cast<unsigned>(groups));
-      const int busy = static_cast<int>(rng() % 3);
+      if (rng() % (templated ? 3 : 2) == 0)
+        pp.current_group = "g" + std::to_string(rng() % static_cast<unsigned>(groups));
+      if (templated) pp.unavailable = patterns[rng() % patterns.size()];
+      const int busy = templated ? 0 : static_cast<int>(rng() % 3);
       for (int b = 0; b < busy; ++b) {
         int wd = static_cast<int>(rng() % 5);
         int start = (8 + static_cast<int>(rng() % 10)) * 60;
@@ -132,7 +141,15 @@ TEST(Placement, MatchesBruteForceOnSmallCases) {
     EXPECT_EQ(r.placed + static_cast<int>(r.unplaced.size()), patients);
     EXPECT_TRUE(r.optimal);
     std::map<std::string, int> load;
-    for (const auto& a : r.assignments) ++load[a.group_id];
+    std::map<std::string, const PlacementPatient*> by_id;
+    for (const auto& pp : in.patients) by_id[pp.id] = &pp;
+    for (const auto& a : r.assignments) {
+      ++load[a.group_id];
+      const auto& g =
+          *std::find_if(in.groups.begin(), in.groups.end(), [&](const auto& x) { return x.id == a.group_id; });
+      EXPECT_GE(attendable_minutes(*by_id[a.patient_id], g) + in.other_services_minutes, in.minimum_minutes);
+      EXPECT_EQ(a.moved, by_id[a.patient_id]->current_group.has_value() && *by_id[a.patient_id]->current_group != g.id);
+    }
     for (const auto& g : in.groups) EXPECT_LE(load[g.id], g.capacity);
   }
 }
