@@ -2,6 +2,7 @@
 
 #include <date/date.h>
 #include <date/tz.h>
+#include <cstdio>
 
 #include <sstream>
 
@@ -9,6 +10,21 @@ namespace pomost {
 
 std::string format_rfc3339(TimePoint t) {
   return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+std::string format_http_date(TimePoint t) {
+  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const auto day = std::chrono::floor<date::days>(secs);
+  const date::year_month_day ymd(day);
+  const date::hh_mm_ss<std::chrono::seconds> hms(secs - day);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT", kDays[date::weekday(day).c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<long>(hms.hours().count()),
+                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
+  return buf;
 }
 
 std::string format_rfc3339_in(TimePoint t, std::string_view time_zone) {

@@ -10,6 +10,8 @@ namespace pomost {
 
 // "2026-11-23T17:00:00Z" (UTC, second precision).
 std::string format_rfc3339(TimePoint t);
+// "Mon, 23 Nov 2026 08:00:00 GMT" (RFC 9110 IMF-fixdate, for the Date header).
+std::string format_http_date(TimePoint t);
 // The same instant with the zone's offset at that instant: "2026-11-23T18:00:00+01:00".
 std::string format_rfc3339_in(TimePoint t, std::string_view time_zone);
 // Accepts "Z" or a numeric offset and optional fractional seconds; nullopt when malformed.

@@ -214,21 +214,34 @@ std::string format_value(double d) {
 }
 
 // Checks one answer against its item; returns the error message or "" when valid.
-std::string check_answer(const Item& item, const json::value& a) {
-  if (a.is_string() && a.as_string() == "declined") return item.allow_declined ? "" : "cannot be declined";
-  if (!a.is_number()) return "must be a number";
+// Empty field when the answer is acceptable; otherwise the error with a code clients translate.
+FieldError check_answer(const Item& item, const json::value& a) {
+  if (a.is_string() && a.as_string() == "declined")
+    return item.allow_declined ? FieldError{} : FieldError{"", "cannot be declined", "not_declinable", {}};
+  if (!a.is_number()) return {"", "must be a number", "type", {{"expected", "number"}}};
   double d = a.to_number<double>();
   if (item.type == "number") {
-    if (item.integer && d != std::floor(d)) return "must be a whole number";
+    if (item.integer && d != std::floor(d)) return {"", "must be a whole number", "type", {{"expected", "integer"}}};
     if (d < item.min || d > item.max)
-      return "must be between " + format_value(item.min) + " and " + format_value(item.max);
-    return "";
+      return {"",
+              "must be between " + format_value(item.min) + " and " + format_value(item.max),
+              "range",
+              {{"min", item.min}, {"max", item.max}}};
+    return {};
   }
   for (const auto& o : item.options)
-    if (o.value == d) return "";
+    if (o.value == d) return {};
   std::string allowed;
-  for (const auto& o : item.options) allowed += (allowed.empty() ? "" : ", ") + std::to_string(o.value);
-  return "must be one of " + allowed + (item.allow_declined ? " or \"declined\"" : "");
+  json::array values;
+  for (const auto& o : item.options) {
+    allowed += (allowed.empty() ? "" : ", ") + format_value(o.value);
+    values.push_back(o.value);
+  }
+  if (item.allow_declined) values.push_back("declined");
+  return {"",
+          "must be one of " + allowed + (item.allow_declined ? " or \"declined\"" : ""),
+          "one_of",
+          {{"allowed", std::move(values)}}};
 }
 
 }  // namespace
@@ -422,22 +435,24 @@ Result<Score> score(const Instrument& ins, const json::object& answers, const Sc
     std::string id(kv.key());
     const Item* item = ins.item(id);
     if (!item) {
-      errors.push_back({"answers." + id, "is not an item of " + ins.id});
+      errors.push_back({"answers." + id, "is not an item of " + ins.id, "unknown_field", {}});
       continue;
     }
-    std::string why = check_answer(*item, kv.value());
-    if (!why.empty())
-      errors.push_back({"answers." + id, why});
-    else
+    FieldError why = check_answer(*item, kv.value());
+    if (!why.message.empty()) {
+      why.field = "answers." + id;
+      errors.push_back(std::move(why));
+    } else {
       valid[id] = kv.value();
+    }
   }
   Values v = values_of(ins, valid);
   for (const auto& item : ins.items) {
     bool asked = shown(item, v);
     bool given = answers.contains(item.id);
-    if (asked && item.required && !given) errors.push_back({"answers." + item.id, "is required"});
+    if (asked && item.required && !given) errors.push_back({"answers." + item.id, "is required", "required", {}});
     if (!asked && given && valid.count(item.id))
-      errors.push_back({"answers." + item.id, "is not asked after the answers given before it"});
+      errors.push_back({"answers." + item.id, "is not asked after the answers given before it", "not_asked", {}});
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors), "Some answers are missing or out of range.");
   Score s;
@@ -476,7 +491,7 @@ std::vector<std::string> safety_signals(const Instrument& ins, const json::objec
   std::map<std::string, json::value> valid;
   for (const auto& kv : answers) {
     const Item* item = ins.item(std::string(kv.key()));
-    if (item && check_answer(*item, kv.value()).empty()) valid[std::string(kv.key())] = kv.value();
+    if (item && check_answer(*item, kv.value()).message.empty()) valid[std::string(kv.key())] = kv.value();
   }
   Values v = values_of(ins, valid);
   std::vector<std::string> out;

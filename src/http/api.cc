@@ -1,5 +1,7 @@
 #include "http/api.h"
 
+#include "core/time.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/url/parse.hpp>
@@ -74,6 +76,8 @@ void Api::add(const char* method, const char* pattern, bool authenticated, Handl
 
 void Api::finish(const HttpRequest& req, HttpResponse& resp, const std::string& request_id, bool api) const {
   resp.set("X-Request-Id", request_id);
+  // The server's clock (simulated in tests), so clients count deadlines down from it, not their own.
+  resp.set("Date", format_http_date(s_.clock.now()));
   resp.set("X-Content-Type-Options", "nosniff");
   resp.set("Content-Security-Policy", kCsp);
   resp.set("X-Frame-Options", "DENY");

@@ -110,7 +110,7 @@ void Api::routes() {
       [&mon](Call& c) { mon.list_assessments(c.ctx, c.param("id"), c.query, c.done); });
   add("GET", "/api/v1/patients/{id}/due", true, [&mon](Call& c) { mon.due(c.ctx, c.param("id"), c.done); });
   add("GET", "/api/v1/patients/{id}/safety-plan", true,
-      [&mon](Call& c) { mon.get_safety_plan(c.ctx, c.param("id"), c.done); });
+      [&mon](Call& c) { mon.get_safety_plan(c.ctx, c.param("id"), c.query, c.done); });
   add("PUT", "/api/v1/patients/{id}/safety-plan", true,
       [&mon](Call& c) { mon.put_safety_plan(c.ctx, c.param("id"), c.body, c.done); });
 

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "domain/password_policy.h"
+#include "service/patient_context.h"
 
 namespace pomost::service {
 
@@ -491,7 +492,7 @@ void AuthService::me(const RequestContext& ctx, Done done) {
       auto settings = json::parse(ep->text(2), ec);
       if (!ec && settings.is_object()) {
         if (auto* cr = settings.as_object().if_contains("crisis_resources"); cr && cr->is_array())
-          resources = cr->as_array();
+          resources = localized_resources(cr->as_array(), u->text(4));
       }
     }
     me["crisis_resources"] = std::move(resources);

@@ -76,17 +76,29 @@ constexpr const char* kPatientPassword = "demo-patient-2026";
 
 json::array crisis_resources() {
   json::array a;
-  auto add = [&](const char* name, const char* phone, const char* desc) {
+  // Name, phone and description in English, then the Polish and German wording patients read.
+  auto add = [&](const char* name, const char* phone, const char* desc, const char* pl_name, const char* pl_desc,
+                 const char* de_name, const char* de_desc) {
     json::object o;
     o["name"] = name;
     o["phone"] = phone;
     o["description"] = desc;
+    o["translations"] = json::object{{"pl", json::object{{"name", pl_name}, {"description", pl_desc}}},
+                                     {"de", json::object{{"name", de_name}, {"description", de_desc}}}};
     a.push_back(std::move(o));
   };
-  add("Emergency number", "112", "Police, ambulance, fire: Europe-wide, free, 24/7");
-  add("Crisis line for adults", "116 123", "Emotional support for adults in crisis (Poland)");
-  add("Centrum Wsparcia", "800 70 2222", "Mental-health crisis support, 24/7 (Poland)");
-  add("Suicide & Crisis Lifeline", "988", "For visitors from the United States");
+  add("Emergency number", "112", "Police, ambulance, fire: Europe-wide, free, 24/7", "Numer alarmowy",
+      "Policja, pogotowie, straż pożarna: w całej Europie, bezpłatnie, całą dobę", "Notruf",
+      "Polizei, Rettungsdienst, Feuerwehr: europaweit, kostenlos, rund um die Uhr");
+  add("Crisis line for adults", "116 123", "Emotional support for adults in crisis (Poland)",
+      "Telefon zaufania dla dorosłych", "Wsparcie emocjonalne dla dorosłych w kryzysie (Polska)",
+      "Krisentelefon für Erwachsene", "Emotionale Unterstützung für Erwachsene in einer Krise (Polen)");
+  add("Centrum Wsparcia", "800 70 2222", "Mental-health crisis support, 24/7 (Poland)",
+      "Centrum Wsparcia dla Osób w Stanie Kryzysu Psychicznego", "Pomoc w kryzysie psychicznym, całą dobę (Polska)",
+      "Centrum Wsparcia", "Hilfe in psychischen Krisen, rund um die Uhr (Polen)");
+  add("Suicide & Crisis Lifeline", "988", "For visitors from the United States", "Suicide & Crisis Lifeline",
+      "Dla osób przebywających w Stanach Zjednoczonych", "Suicide & Crisis Lifeline",
+      "Für Menschen in den Vereinigten Staaten");
   return a;
 }
 

@@ -202,7 +202,7 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
     RiskLevel level = domain::max_level(reasons);
     o["risk"] = json::object({{"level", std::string(domain::to_string(level))}});
     if (level >= RiskLevel::high || domain::self_harm_positive(reasons)) {
-      o["crisis_resources"] = program.settings.crisis_resources;
+      o["crisis_resources"] = localized_resources(program.settings.crisis_resources, ctx.lang);
       ASSIGN_OR_RETURN(auto plan, tx.query_one("SELECT content, version FROM safety_plans WHERE patient_id = ? "
                                                "ORDER BY version DESC LIMIT 1",
                                                {patient_id}));
@@ -311,6 +311,11 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
                  column_int(s, "restrict"),
                  column_int(s, "meetings"),
                  level}));
+    // Today's check-in list updates live: the stream carries each check-in (no answers) to staff.
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO stream_events (org_id, program_id, patient_id, alert_id, kind, at) VALUES (?, ?, ?, ?, "
+                "'checkin', ?)",
+                {who.org_id, program.id, patient_id, id, now}));
   } else {
     json::object subs;
     for (const auto& [k, v] : s.subscales) subs[k] = v;
@@ -430,15 +435,36 @@ void Monitoring::list_checkins(const RequestContext& ctx, const std::string& pat
                                   "WHERE patient_id = ? ORDER BY submitted_at DESC LIMIT ?",
                                   {patient_id, limit}));
         json::array items;
+        // Staff see why a check-in was rated as it was; patients see only the level (rules.md).
+        const bool staff = ctx.principal().role != domain::Role::patient;
         for (const auto& r : rows) {
           boost::system::error_code ec;
           json::value answers = json::parse(r.text(4), ec);
+          json::object risk{{"level", r.text(5)}};
+          if (staff) {
+            ASSIGN_OR_RETURN(auto events, tx.query("SELECT rule, level, params FROM risk_events WHERE source_type = "
+                                                   "'checkin' AND source_id = ? ORDER BY at, id",
+                                                   {r.text(0)}));
+            json::array reasons;
+            for (const auto& e : events) {
+              std::map<std::string, std::string> params;
+              boost::system::error_code pec;
+              json::value pv = json::parse(e.text(2), pec);
+              if (!pec && pv.is_object())
+                for (const auto& kv : pv.as_object())
+                  params[std::string(kv.key())] =
+                      kv.value().is_string() ? std::string(kv.value().as_string()) : json::serialize(kv.value());
+              reasons.push_back(json::object{
+                  {"rule", e.text(0)}, {"level", e.text(1)}, {"text", reasons_.render(e.text(0), params, ctx.lang)}});
+            }
+            risk["reasons"] = std::move(reasons);
+          }
           items.push_back(json::object({{"id", r.text(0)},
                                         {"local_date", r.text(1)},
                                         {"submitted_at", registry::ts(r.i64(2))},
                                         {"on_behalf", r.boolean(3)},
                                         {"answers", ec ? json::value(nullptr) : answers},
-                                        {"risk", json::object({{"level", r.text(5)}})}}));
+                                        {"risk", std::move(risk)}}));
         }
         return ok(json::object({{"items", std::move(items)}, {"next_cursor", nullptr}}));
       },

@@ -56,7 +56,8 @@ class Monitoring {
   void patch_crisis(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
   void crisis_action(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
 
-  void get_safety_plan(const RequestContext& ctx, const std::string& patient_id, Done done);
+  // `?version=N` reads an earlier version; without it, the current one.
+  void get_safety_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done);
   void put_safety_plan(const RequestContext& ctx, const std::string& patient_id, const json::object& body, Done done);
 
   // GET /census?program_id=: one row per active patient the caller may see.

@@ -229,18 +229,36 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
       c.now = now;
       Status st = store_.read([&](store::Tx& tx) -> Status {
         ASSIGN_OR_RETURN(auto rows,
-                         tx.query("SELECT seq, alert_id, patient_id FROM stream_events WHERE seq > ? AND org_id = ? "
-                                  "ORDER BY seq LIMIT 200",
+                         tx.query("SELECT seq, alert_id, patient_id, kind FROM stream_events WHERE seq > ? AND "
+                                  "org_id = ? ORDER BY seq LIMIT 200",
                                   {last_seq_, c.principal().org_id}));
         for (const auto& r : rows) {
           last_seq_ = r.i64(0);
           const std::string patient = r.text(2);
-          auto cached = may_.find(patient);
-          if (cached == may_.end() || to_millis(now) - cached->second.second > 30000) {
-            ASSIGN_OR_RETURN(bool may, m_.access().allowed_patient(tx, c, Action::alert_read, patient));
-            cached = may_.insert_or_assign(patient, std::make_pair(may, to_millis(now))).first;
+          const bool checkin = r.text(3) == "checkin";
+          auto& cache = checkin ? may_checkins_ : may_;
+          auto cached = cache.find(patient);
+          if (cached == cache.end() || to_millis(now) - cached->second.second > 30000) {
+            ASSIGN_OR_RETURN(bool may, m_.access().allowed_patient(
+                                           tx, c, checkin ? Action::checkin_read : Action::alert_read, patient));
+            cached = cache.insert_or_assign(patient, std::make_pair(may, to_millis(now))).first;
           }
           if (!cached->second.first) continue;
+          if (checkin) {
+            ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT local_date, submitted_at, risk_level, on_behalf, "
+                                                    "program_id FROM checkins WHERE id = ?",
+                                                    {r.text(1)}));
+            if (!row) continue;
+            json::object o{{"id", r.text(1)},
+                           {"patient_id", patient},
+                           {"program_id", row->text(4)},
+                           {"local_date", row->text(0)},
+                           {"submitted_at", registry::ts(row->i64(1))},
+                           {"on_behalf", row->boolean(3)},
+                           {"risk", json::object{{"level", row->text(2)}}}};
+            frames += "id: " + std::to_string(r.i64(0)) + "\nevent: checkin\ndata: " + json::serialize(o) + "\n\n";
+            continue;
+          }
           ASSIGN_OR_RETURN(auto alert, m_.alerts().to_json(tx, r.text(1), c.lang, false));
           frames += "id: " + std::to_string(r.i64(0)) + "\nevent: alert\ndata: " + json::serialize(alert) + "\n\n";
         }
@@ -285,6 +303,7 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
   int64_t next_heartbeat_ = 0;
   uint64_t sub_ = 0;
   std::unordered_map<std::string, std::pair<bool, int64_t>> may_;  // patient -> (may read, decided at)
+  std::unordered_map<std::string, std::pair<bool, int64_t>> may_checkins_;
   std::mutex mu_;
   std::string pending_;
   bool ended_ = false;
@@ -354,7 +373,7 @@ Result<json::object> crisis_json(store::Tx& tx, const std::string& id) {
   o["responders"] = std::move(responders);
   ASSIGN_OR_RETURN(auto acts,
                    tx.query("SELECT id, kind, at, user_id, note, recorded_at FROM crisis_actions WHERE crisis_id = ? "
-                            "ORDER BY at, recorded_at, id",
+                            "ORDER BY at, seq",
                             {id}));
   json::array actions;
   for (const auto& a : acts)
@@ -539,9 +558,10 @@ void Monitoring::crisis_action(const RequestContext& ctx, const std::string& id,
         const int64_t now = to_millis(ctx.now);
         const int64_t when = at ? to_millis(*parse_rfc3339(*at)) : now;
         RETURN_IF_ERROR(
-            tx.exec("INSERT INTO crisis_actions (org_id, id, crisis_id, kind, at, recorded_at, user_id, note) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?)",
-                    {who.org_id, auth::new_id("cra"), id, *kind, when, now, who.user_id, note}));
+            tx.exec("INSERT INTO crisis_actions (org_id, id, crisis_id, kind, at, recorded_at, user_id, note, seq) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(max(seq), 0) + 1 FROM crisis_actions WHERE "
+                    "crisis_id = ?))",
+                    {who.org_id, auth::new_id("cra"), id, *kind, when, now, who.user_id, note, id}));
         RETURN_IF_ERROR(add_responder(tx, who.org_id, id, who.user_id, now));
         audit.record("crisis_action", "crisis", id, c->text(0), std::nullopt, *kind);
         ASSIGN_OR_RETURN(auto o, crisis_json(tx, id));
@@ -606,7 +626,15 @@ void read_plan(Fields& f, json::object& out) {
 
 }  // namespace
 
-void Monitoring::get_safety_plan(const RequestContext& ctx, const std::string& patient_id, Done done) {
+void Monitoring::get_safety_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done) {
+  std::optional<int64_t> wanted;
+  if (auto v = q.get("version")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n < 1)
+      return done(Status(Code::bad_request, "`version` must be a version number (1 or more)."));
+    wanted = n;
+  }
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
@@ -618,17 +646,23 @@ void Monitoring::get_safety_plan(const RequestContext& ctx, const std::string& p
                                   {patient_id}));
         json::object o;
         o["patient_id"] = patient_id;
+        size_t shown = 0;  // rows are newest first
+        if (wanted) {
+          while (shown < rows.size() && rows[shown].i64(0) != *wanted) ++shown;
+          if (shown == rows.size()) return Status::NotFound("There is no such version of the safety plan.");
+        }
         if (rows.empty()) {
           o["version"] = 0;
           o["plan"] = nullptr;
         } else {
           boost::system::error_code ec;
-          json::value plan = json::parse(rows[0].text(1), ec);
-          o["version"] = rows[0].i64(0);
+          json::value plan = json::parse(rows[shown].text(1), ec);
+          o["version"] = rows[shown].i64(0);
+          o["current_version"] = rows[0].i64(0);
           o["plan"] = ec ? json::value(nullptr) : plan;
-          o["with_patient"] = rows[0].boolean(2);
-          o["updated_by"] = rows[0].text(3);
-          o["updated_at"] = registry::ts(rows[0].i64(4));
+          o["with_patient"] = rows[shown].boolean(2);
+          o["updated_by"] = rows[shown].text(3);
+          o["updated_at"] = registry::ts(rows[shown].i64(4));
         }
         json::array versions;
         for (const auto& r : rows)
@@ -639,7 +673,9 @@ void Monitoring::get_safety_plan(const RequestContext& ctx, const std::string& p
                          tx.query_one("SELECT p.settings FROM episodes e JOIN programs p ON p.id = e.program_id "
                                       "WHERE e.patient_id = ? AND e.status = 'active'",
                                       {patient_id}));
-        o["crisis_resources"] = program ? ProgramSettings::parse(program->text(0)).crisis_resources : json::array();
+        o["crisis_resources"] =
+            program ? localized_resources(ProgramSettings::parse(program->text(0)).crisis_resources, ctx.lang)
+                    : json::array();
         return ok(std::move(o));
       },
       std::move(done));

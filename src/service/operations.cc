@@ -71,8 +71,9 @@ json::array read_windows(Fields& f, const char* key, bool with_reason) {
     g.reject_unknown();
     auto s = start ? domain::parse_hhmm(*start) : std::nullopt;
     // "24:00" ends a window at midnight.
-    const std::optional<int> e =
-        !end ? std::nullopt : *end == "24:00" ? std::optional<int>(24 * 60) : domain::parse_hhmm(*end);
+    const std::optional<int> e = !end              ? std::nullopt
+                                 : *end == "24:00" ? std::optional<int>(24 * 60)
+                                                   : domain::parse_hhmm(*end);
     if (start && !s) g.fail("start", "must be a time HH:MM", "time");
     if (end && !e) g.fail("end", "must be a time HH:MM", "time");
     if (s && e && *e <= *s) g.fail("end", "must be after start", "after_start");

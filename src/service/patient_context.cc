@@ -110,4 +110,20 @@ Result<std::set<int>> program_days(store::Tx& tx, const std::string& program_id,
   return days;
 }
 
+json::array localized_resources(const json::array& resources, const std::string& lang) {
+  json::array out;
+  for (const auto& r : resources) {
+    if (!r.is_object()) continue;
+    json::object o = r.as_object();
+    if (auto* tr = o.if_contains("translations"); tr && tr->is_object()) {
+      if (auto* t = tr->as_object().if_contains(lang); t && t->is_object())
+        for (const char* k : {"name", "description"})
+          if (auto* v = t->as_object().if_contains(k); v && v->is_string()) o[k] = *v;
+      o.erase("translations");
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace pomost::service

@@ -19,6 +19,10 @@ struct Webhook {
   std::string secret;
 };
 
+// Crisis resources as a reader sees them: each item's `translations[lang]` (name, description)
+// replaces the clinic's own wording when present; `translations` itself is dropped.
+json::array localized_resources(const json::array& resources, const std::string& lang);
+
 // Program settings (GET/PUT /programs/{id}/settings) with rules.md defaults.
 struct ProgramSettings {
   json::array crisis_resources;

@@ -97,6 +97,26 @@ void validate_settings(const json::object& body, const json::object& current, js
       auto phone = g.phone("phone", true);
       auto desc = g.string("description", false, {1, 300});
       auto lang = g.one_of("language", false, {"en", "pl", "de"});
+      // The same line described in the readers' languages: {pl: {name?, description?}, de: …}.
+      json::object translations;
+      if (const json::object* tr = g.object("translations", false)) {
+        Fields t(*tr, g.path("translations"));
+        for (const char* l : {"en", "pl", "de"}) {
+          if (const json::object* one = t.object(l, false)) {
+            Fields u(*one, t.path(l));
+            auto tn = u.string("name", false, {1, 100});
+            auto td = u.string("description", false, {1, 300});
+            u.reject_unknown();
+            for (auto& e : u.errors()) errors.push_back(e);
+            json::object x;
+            if (tn) x["name"] = *tn;
+            if (td) x["description"] = *td;
+            if (!x.empty()) translations[l] = std::move(x);
+          }
+        }
+        t.reject_unknown();
+        for (auto& e : t.errors()) errors.push_back(e);
+      }
       g.reject_unknown();
       for (auto& e : g.errors()) errors.push_back(e);
       if (g.ok()) {
@@ -105,6 +125,7 @@ void validate_settings(const json::object& body, const json::object& current, js
         r["phone"] = *phone;
         if (desc) r["description"] = *desc;
         if (lang) r["language"] = *lang;
+        if (!translations.empty()) r["translations"] = std::move(translations);
         items.push_back(std::move(r));
       }
     }

@@ -131,6 +131,7 @@ class ErrorClasses(ServerTest):
             self.assertIn("frame-ancestors 'none'", r.header("content-security-policy"))
             self.assertNotIn("unsafe-inline", r.header("content-security-policy"))
             self.assertEqual(r.header("x-pomost-demo"), "synthetic demo data")
+            self.assertEqual(r.header("date"), "Mon, 23 Nov 2026 08:00:00 GMT")  # the server's (simulated) clock
         self.assertEqual(c.get("/api/v1/me").header("cache-control"), "no-store")
         ids = {c.get("/healthz").header("x-request-id") for _ in range(5)}
         self.assertEqual(len(ids), 5)

@@ -42,6 +42,12 @@ class Submissions(ServerTest):
         self.assertIn("alcohol", r.json["risk"]["reasons"][0]["text"])
         self.assertEqual(r.json["alerts"][0]["severity"], "warning")
         self.assertEqual(self.server.sqlite(f"SELECT on_behalf FROM checkins WHERE id = '{r.json['id']}'"), "1")
+        # The list gives staff the same reasons; the patient sees only levels.
+        listed = [x for x in c.get(f"/api/v1/patients/{self.anna}/checkins").json["items"] if x["id"] == r.json["id"]][0]
+        self.assertEqual([x["rule"] for x in listed["risk"]["reasons"]], ["checkin_substance_use"])
+        self.assertIn("alcohol", listed["risk"]["reasons"][0]["text"])
+        mine = [x for x in self.login("anna.k").get(f"/api/v1/patients/{self.anna}/checkins").json["items"] if x["id"] == r.json["id"]][0]
+        self.assertEqual(mine["risk"], {"level": "moderate"})
 
     def test_a_high_risk_checkin_shows_crisis_resources_at_once(self):
         p = self.login("emily.c")
@@ -268,6 +274,12 @@ class LiveStream(ServerTest):
         seqs = [i for i, _ in s2.alerts()]
         self.assertEqual(seqs, sorted(seqs))
         self.assertGreater(seqs[0], last_id)
+        # Check-ins come too, without answers, only for her patients.
+        checkins = [json.loads(e[2]) for e in s2.events if e[1] == "checkin"]
+        self.assertEqual({c["patient_id"] for c in checkins},
+                         {self.ids["patients"][n] for n in ("Piotr Wiśniewski", "Felix Schneider")})
+        self.assertEqual(checkins[0]["risk"]["level"], "moderate")  # thoughts without intent
+        self.assertNotIn("answers", checkins[0])
         s2.close()
 
     def test_heartbeats_and_session_expiry_end_the_stream(self):
@@ -343,6 +355,11 @@ class CrisisAndSafetyPlan(ServerTest):
         self.assertEqual([v["version"] for v in got["versions"]], [2, 1])
         self.assertEqual(got["plan"]["internal_coping"], ["Walk the dog", "Music"])
         self.assertTrue(got["crisis_resources"])
+        first = ther.get(f"/api/v1/patients/{pid}/safety-plan?version=1").json
+        self.assertEqual((first["version"], first["current_version"]), (1, 2))
+        self.assertEqual(first["plan"]["internal_coping"], ["Walk the dog"])
+        self.assertProblem(ther.get(f"/api/v1/patients/{pid}/safety-plan?version=3"), 404)
+        self.assertProblem(ther.get(f"/api/v1/patients/{pid}/safety-plan?version=x"), 400)
         # Program staff read it; they may not change it.
         self.assertEqual(self.login("a.krol").get(f"/api/v1/patients/{pid}/safety-plan").status, 200)
         self.assertEqual(self.login("a.krol").put(f"/api/v1/patients/{pid}/safety-plan", dict(plan, version=2)).status, 403)

@@ -52,8 +52,9 @@ class Programs(ServerTest):
         r = director.put(f"/api/v1/programs/{pid}/settings", {"version": s["version"], "cosignature_required": False})
         self.assertProblem(r, 409)
         r = director.put(f"/api/v1/programs/{pid}/settings", {
-            "version": s["version"] + 1, "webhooks": [{"url": "http://evil.example.org/"}], "crisis_resources": [{"name": "X"}]})
-        self.assertProblem(r, 422, ["webhooks[0].url", "webhooks[0].secret", "crisis_resources[0].phone"])
+            "version": s["version"] + 1, "webhooks": [{"url": "http://evil.example.org/"}], "crisis_resources": [{"name": "X", "translations": {"fr": {"name": "Y"}, "pl": {"nazwa": "Z"}}}]})
+        self.assertProblem(r, 422, ["webhooks[0].url", "webhooks[0].secret", "crisis_resources[0].phone",
+                                    "crisis_resources[0].translations.fr", "crisis_resources[0].translations.pl.nazwa"])
 
     def test_on_call_roster_validates_and_reports_gaps(self):
         director = self.login("dr.nowak")

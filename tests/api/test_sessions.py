@@ -37,6 +37,10 @@ class Sessions(ServerTest):
         self.assertEqual(me.json["role"], "patient")
         self.assertIn("crisis_resources", me.json)
         self.assertEqual([x["phone"] for x in me.json["crisis_resources"]][:3], ["112", "116 123", "800 70 2222"])
+        self.assertEqual(me.json["crisis_resources"][0]["name"], "Emergency number")
+        self.assertNotIn("translations", me.json["crisis_resources"][0])
+        # A patient reading Polish gets the Polish wording of the same lines.
+        self.assertEqual(plain.get("/api/v1/me").json["crisis_resources"][0]["name"], "Numer alarmowy")
         self.server.advance(6 * 24 * 3600)
         self.assertEqual(plain.get("/api/v1/me").status, 401)   # staff-length session for a patient who did not ask
         self.assertEqual(remembered.get("/api/v1/me").status, 200)

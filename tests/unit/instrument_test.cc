@@ -117,6 +117,13 @@ TEST(Phq9, MissingOutOfRangeAndUnknownItemsAreEachNamed) {
   EXPECT_EQ(s.status().code(), Code::invalid);
   EXPECT_EQ(fields(s.status()),
             (std::vector<std::string>{"answers.phq9_11", "answers.phq9_3", "answers.phq9_5", "answers.phq9_7"}));
+  // Each with a code clients translate.
+  std::map<std::string, std::string> codes;
+  for (const auto& e : s.status().errors()) codes[e.field] = e.code;
+  EXPECT_EQ(codes["answers.phq9_11"], "unknown_field");
+  EXPECT_EQ(codes["answers.phq9_3"], "required");
+  EXPECT_EQ(codes["answers.phq9_5"], "one_of");
+  EXPECT_EQ(codes["answers.phq9_7"], "type");
 }
 
 TEST(Phq9, Item9IsSafetyCriticalEvenInARefusedSubmission) {
@@ -280,8 +287,12 @@ TEST(Checkin, FormsAskIntentOnlyAfterThoughtsAndFlagSelfHarm) {
   a.erase("self_harm_intent");
   a["mood"] = 11;
   a["sleep_hours"] = -1;
-  EXPECT_EQ(fields(score(ins("checkin_substance_use"), a, {}).status()),
-            (std::vector<std::string>{"answers.mood", "answers.sleep_hours"}));
+  auto st = score(ins("checkin_substance_use"), a, {}).status();
+  EXPECT_EQ(fields(st), (std::vector<std::string>{"answers.mood", "answers.sleep_hours"}));
+  for (const auto& e : st.errors()) {
+    EXPECT_EQ(e.code, "range") << e.field;
+    if (e.field == "answers.mood") EXPECT_EQ(e.params.at("max").to_number<double>(), 10);
+  }
 }
 
 TEST(Loader, RejectsBrokenDefinitions) {
