@@ -38,6 +38,8 @@ struct FieldError {
 struct Conflict {
   std::string kind;
   std::string id;
+  // For a double booking: the booking it collides with.
+  std::string session_id, starts, ends;
 };
 
 class Status {

@@ -171,7 +171,9 @@ const std::vector<Rule>& rules() {
       // Co-signing unlicensed colleagues' notes: any licensed clinician of the program.
       {"clinician.licensed.cosign", kClinicalStaff, true, kProgram | kCareTeam, {A::note_cosign}},
       {"admin.schedule", kAdmin, false, kOrg, {A::schedule_manage}},
-      {"staff.program.schedule", kClinicalStaff, false, kProgram, {A::schedule_manage}},
+      // Moving or cancelling a group session: the program's director and coordinators (program
+      // staff), not every clinician; group leaders ask them.
+      {"staff.program.schedule", kDirector | kProgramStaff, false, kProgram, {A::schedule_manage}},
 
       // Organization and program administration.
       {"staff.intake.create",

@@ -111,6 +111,11 @@ HttpResponse problem(const Status& st, const std::string& request_id, const std:
     json::object c;
     c["kind"] = st.conflict()->kind;
     c["id"] = st.conflict()->id;
+    if (!st.conflict()->session_id.empty()) {
+      c["session_id"] = st.conflict()->session_id;
+      c["starts"] = st.conflict()->starts;
+      c["ends"] = st.conflict()->ends;
+    }
     o["conflict"] = std::move(c);
   }
   for (const auto& kv : st.extra()) o[kv.key()] = kv.value();

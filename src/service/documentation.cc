@@ -557,31 +557,33 @@ void Documentation::sign_note(const RequestContext& ctx, const std::string& id, 
           if (signer) {
             if (who.user_id != *signer) {
               audit.denied("note_sign", "note", id, std::nullopt, "deny.group_note_signer");
+              // Clients name the signer from `signer_id` and translate by `code`.
               return Status(Code::permission_denied, leader_licensed
                                                          ? "The group's leader signs this note."
-                                                         : "The group's licensed co-leader signs this note.");
+                                                         : "The group's licensed co-leader signs this note.")
+                  .with_extra({{"code", leader_licensed ? "leader_signs" : "co_leader_signs"}, {"signer_id", *signer}});
             }
           } else {
             if (who.user_id != g->text(0) && g->opt_text(2) != who.user_id) {
               audit.denied("note_sign", "note", id, std::nullopt, "deny.group_note_signer");
-              return Status(Code::permission_denied, "A leader of the group signs this note.");
+              return Status(Code::permission_denied, "A leader of the group signs this note.")
+                  .with_extra({{"code", "group_leader_signs"}});
             }
             cosign = true;
           }
         } else {
           if (n->author_id != who.user_id) {
             audit.denied("note_sign", "note", id, n->patient_id, "deny.not_author");
-            return Status(Code::permission_denied, "The author signs the note.");
+            return Status(Code::permission_denied, "The author signs the note.")
+                .with_extra({{"code", "author_signs"}, {"signer_id", n->author_id}});
           }
           const bool therapy = n->kind != "checkin";
           if (therapy && !who.licensed) {
             audit.denied("note_sign", "note", id, n->patient_id, "deny.unlicensed_signature");
-            return Status(Code::permission_denied, "Only a licensed clinician signs therapy notes.");
+            return Status(Code::permission_denied, "Only a licensed clinician signs therapy notes.")
+                .with_extra({{"code", "licensed_signs"}});
           }
           if (!who.licensed) {
-            ASSIGN_OR_RETURN(auto program, load_program(tx, n->program_id));
-            auto settings = parse_obj("{}");
-            (void)settings;
             ASSIGN_OR_RETURN(auto s, tx.query_one("SELECT settings FROM programs WHERE id = ?", {n->program_id}));
             json::object st = parse_obj(s->text(0));
             cosign = !st.contains("cosignature_required") || !st.at("cosignature_required").is_bool() ||
@@ -645,8 +647,11 @@ void Documentation::add_addendum(const RequestContext& ctx, const std::string& i
                                  Done done) {
   Fields f(body);
   auto text = f.string("text", true, {1, 20000});
+  auto confirm = f.string_list("confirm_not_names", false, 20);
   f.reject_unknown();
   if (!f.ok()) return done(f.status());
+  std::set<std::string> confirmed;
+  for (const auto& w : confirm.value_or(std::vector<std::string>{})) confirmed.insert(fold_name(w));
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
@@ -663,10 +668,12 @@ void Documentation::add_addendum(const RequestContext& ctx, const std::string& i
           std::vector<domain::PersonName> names;
           for (const auto& m : members) names.push_back(m.name);
           std::vector<FieldError> errors;
-          for (const auto& w : domain::name_matches(*text, names, {}))
+          for (const auto& w : domain::name_matches(*text, names, confirmed))
             errors.push_back(
                 {"text", "looks like the name of a group member: \"" + w + "\"", "member_name", {{"word", w}}});
           if (!errors.empty()) return Status::Invalid(std::move(errors));
+          if (!domain::name_matches(*text, names, {}).empty())
+            audit.record("note_name_check_confirmed", "note", id, std::nullopt);
         }
         if (n->status != "signed")
           return Status::ConflictWith({"state", id}, "Edit the draft; addenda are for signed notes.");

@@ -113,7 +113,23 @@ Result<std::string> org_time_zone(store::Tx& tx, const std::string& org) {
   return site ? site->text(0) : std::string("UTC");
 }
 
-json::object session_json(const SessionInfo& s, bool with_patients) {
+// Display names of rooms and staff: a schedule says where and with whom, also to patients, who
+// may not read the room or staff registries.
+struct Names {
+  std::map<std::string, std::string> rooms, staff;
+};
+
+Result<Names> load_names(store::Tx& tx, const std::string& org) {
+  Names n;
+  ASSIGN_OR_RETURN(auto rooms, tx.query("SELECT id, name FROM rooms WHERE org_id = ?", {org}));
+  for (const auto& r : rooms) n.rooms[r.text(0)] = r.text(1);
+  ASSIGN_OR_RETURN(auto staff,
+                   tx.query("SELECT id, display_name FROM users WHERE org_id = ? AND role <> 'patient'", {org}));
+  for (const auto& r : staff) n.staff[r.text(0)] = r.text(1);
+  return n;
+}
+
+json::object session_json(const SessionInfo& s, bool with_patients, const Names* names = nullptr) {
   json::object o;
   o["id"] = s.id;
   o["kind"] = s.kind;
@@ -136,7 +152,17 @@ json::object session_json(const SessionInfo& s, bool with_patients) {
     o["patient_count"] = static_cast<int64_t>(s.patient_ids.size());
   }
   o["status"] = s.status;
+  o["reason"] = opt(s.reason);
   o["version"] = s.version;
+  if (names) {
+    auto room = s.room_id ? names->rooms.find(*s.room_id) : names->rooms.end();
+    o["room_name"] = room == names->rooms.end() ? json::value(nullptr) : json::value(room->second);
+    json::array people;
+    for (const auto& x : s.staff_ids)
+      if (auto it = names->staff.find(x); it != names->staff.end())
+        people.push_back(json::object{{"id", x}, {"display_name", it->second}});
+    o["staff"] = std::move(people);
+  }
   return o;
 }
 
@@ -167,7 +193,7 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
         tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {group_id}));
     ASSIGN_OR_RETURN(
         auto overrides,
-        tx.query("SELECT local_date, cancelled, starts_at, ends_at, room_id, version FROM session_overrides "
+        tx.query("SELECT local_date, cancelled, starts_at, ends_at, room_id, version, reason FROM session_overrides "
                  "WHERE group_id = ? AND local_date >= ? AND local_date <= ?",
                  {group_id, format_date(from), format_date(to)}));
     std::map<std::string, const store::Row*> by_date;
@@ -196,6 +222,7 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
         s.ends = from_millis(o.i64(3));
         if (!o.is_null(4)) s.room_id = o.text(4);
         s.version = o.i64(5);
+        s.reason = o.opt_text(6);
       }
       if (!f.include_cancelled && s.status == "cancelled") continue;
       if (f.room_id && s.room_id != f.room_id) continue;
@@ -208,7 +235,7 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
   ASSIGN_OR_RETURN(
       auto appts,
       tx.query("SELECT a.id, a.program_id, a.patient_id, a.staff_id, a.kind, a.starts_at, a.ends_at, a.room_id, "
-               "a.status, a.version, p.time_zone FROM appointments a JOIN programs p ON p.id = a.program_id "
+               "a.status, a.version, p.time_zone, a.reason FROM appointments a JOIN programs p ON p.id = a.program_id "
                "WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND (? IS NULL OR a.program_id = ?) "
                "AND (? IS NULL OR a.staff_id = ?) AND (? IS NULL OR a.patient_id = ?) AND "
                "(? IS NULL OR a.room_id = ?) ORDER BY a.starts_at",
@@ -233,6 +260,7 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
       s.patient_ids = {a.text(2)};
       s.status = a.text(8) == "cancelled" ? "cancelled" : "scheduled";
       s.version = a.i64(9);
+      s.reason = a.opt_text(11);
       out.push_back(std::move(s));
     }
   }
@@ -276,8 +304,10 @@ Status check_conflicts(store::Tx& tx, const std::string& org, const std::vector<
     for (const auto& s : sessions) {
       if (s.id == exclude || s.status == "cancelled") continue;
       if (domain::overlaps(starts, ends, s.starts, s.ends))
-        return Status::ConflictWith({kind, who}, std::string("The ") + kind + " is already booked then (" + s.id +
-                                                     ", " + format_rfc3339_in(s.starts, s.time_zone) + ").");
+        return Status::ConflictWith(
+            {kind, who, s.id, format_rfc3339_in(s.starts, s.time_zone), format_rfc3339_in(s.ends, s.time_zone)},
+            std::string("The ") + kind + " is already booked then (" + s.id + ", " +
+                format_rfc3339_in(s.starts, s.time_zone) + ").");
     }
     return {};
   };
@@ -525,6 +555,7 @@ void Operations::list_sessions(const RequestContext& ctx, const Query& q, Done d
                            tx.query("SELECT program_id FROM staff_programs WHERE user_id = ?", {who.user_id}));
           for (const auto& p : programs) mine.insert(p.text(0));
         }
+        ASSIGN_OR_RETURN(auto names, load_names(tx, who.org_id));
         json::array items;
         for (const auto& s : sessions) {
           // Staff see the sessions of their programs; a patient's own schedule shows only theirs.
@@ -535,7 +566,7 @@ void Operations::list_sessions(const RequestContext& ctx, const Query& q, Done d
                              access_.allowed_patient(tx, ctx, Action::schedule_read, s.patient_ids.front()));
             if (!with_patients && !filter.patient_id) continue;  // someone else's appointment
           }
-          items.push_back(session_json(s, with_patients || (filter.patient_id && s.kind != "group")));
+          items.push_back(session_json(s, with_patients || (filter.patient_id && s.kind != "group"), &names));
         }
         return ok(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
       },

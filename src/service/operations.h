@@ -23,7 +23,8 @@ struct SessionInfo {
   TimePoint starts, ends;
   std::vector<std::string> staff_ids;
   std::vector<std::string> patient_ids;
-  std::string status = "scheduled";  // scheduled, moved, cancelled
+  std::string status = "scheduled";   // scheduled, moved, cancelled
+  std::optional<std::string> reason;  // why it was moved or cancelled
   int64_t version = 1;
   int local_date = 0;
 };

@@ -442,11 +442,15 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
           in.groups.push_back({g.text(0), g.text(1), {*days, *s, *e}, static_cast<int>(g.i64(2))});
         }
         ASSIGN_OR_RETURN(auto patients,
-                         tx.query("SELECT e.patient_id FROM episodes e WHERE e.program_id = ? AND e.status = 'active' "
+                         tx.query("SELECT e.patient_id, p.given_name, p.family_name FROM episodes e JOIN patients p "
+                                  "ON p.id = e.patient_id WHERE e.program_id = ? AND e.status = 'active' "
                                   "ORDER BY e.patient_id",
                                   {program_id}));
+        std::map<std::string, std::pair<std::string, std::string>> name_of;
+        std::map<std::string, std::string> current_of;
         for (const auto& p : patients) {
           const std::string pid = p.text(0);
+          name_of[pid] = {p.text(1), p.text(2)};
           ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::census_row, pid));
           if (!may) continue;  // a proposal covers only the patients the caller may see
           audit.record("placement_read", "patient", pid, pid);
@@ -456,7 +460,7 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
                            tx.query_one("SELECT m.group_id FROM group_members m JOIN groups g ON g.id = m.group_id "
                                         "WHERE m.patient_id = ? AND g.program_id = ? LIMIT 1",
                                         {pid, program_id}));
-          if (cur) pp.current_group = cur->text(0);
+          if (cur) pp.current_group = current_of[pid] = cur->text(0);
           ASSIGN_OR_RETURN(auto av,
                            tx.query_one("SELECT unavailable FROM patient_availability WHERE patient_id = ?", {pid}));
           if (av) {
@@ -478,12 +482,24 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
         }
         const domain::PlacementResult r = domain::place(in);
         json::array assignments, unplaced;
+        auto current = [&](const std::string& pid) {
+          auto it = current_of.find(pid);
+          return it == current_of.end() ? json::value(nullptr) : json::value(it->second);
+        };
         for (const auto& a : r.assignments)
-          assignments.push_back(json::object{
-              {"patient_id", a.patient_id}, {"track_id", a.track_id}, {"group_id", a.group_id}, {"moved", a.moved}});
+          assignments.push_back(json::object{{"patient_id", a.patient_id},
+                                             {"given_name", name_of[a.patient_id].first},
+                                             {"family_name", name_of[a.patient_id].second},
+                                             {"track_id", a.track_id},
+                                             {"group_id", a.group_id},
+                                             {"from_group_id", current(a.patient_id)},
+                                             {"moved", a.moved}});
         for (const auto& u : r.unplaced)
           unplaced.push_back(
               json::object{{"patient_id", u.patient_id},
+                           {"given_name", name_of[u.patient_id].first},
+                           {"family_name", name_of[u.patient_id].second},
+                           {"from_group_id", current(u.patient_id)},
                            {"reason", u.reason},
                            {"best_weekly_minutes", u.best_minutes},
                            {"needed_weekly_minutes", std::max(0, in.minimum_minutes - in.other_services_minutes)}});
@@ -523,7 +539,8 @@ Status Operations::tick(TimePoint now) {
                    {program_id}));
       const int monday = domain::iso_week_monday(today);
       for (const auto& p : patients) {
-        // A week the patient joined midway is not judged.
+        // A week the patient joined midway is not judged. A patient in no group yet is: with no
+        // sessions the week cannot reach the minimum, and someone has to place them.
         if (*parse_date(p.text(1)) > monday) continue;
         ASSIGN_OR_RETURN(auto h, week_hours(tx, org->text(0), p.text(0), program_id, monday, now));
         if (h.attended + h.remaining >= h.minimum) continue;

@@ -78,6 +78,11 @@ class GroupNotes(ServerTest):
         r = leader.post(f"/api/v1/notes/{note_id}/addenda", {"text": "Kasia stayed after."})  # a short form of Katarzyna
         self.assertProblem(r, 422, ["text"])
         self.assertEqual(r.json["errors"][0]["params"]["word"], "Kasia")
+        # A false positive in an addendum is confirmed like in the note itself.
+        self.assertEqual(leader.post(f"/api/v1/notes/{note_id}/addenda", {"text": "Annual review next month."}).status, 422)
+        r = leader.post(f"/api/v1/notes/{note_id}/addenda", {"text": "Annual review next month.", "confirm_not_names": ["Annual"]})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(len(r.json["addenda"]), 2)
 
     def test_group_note_of_an_unlicensed_leader(self):
         # CBT skills: leader l.green (unlicensed), co-leader s.price (licensed).
@@ -93,6 +98,7 @@ class GroupNotes(ServerTest):
         note = r.json["id"]
         r = green.post(f"/api/v1/notes/{note}/sign")
         self.assertEqual(r.status, 403)  # the licensed co-leader signs
+        self.assertEqual((r.json["code"], r.json["signer_id"]), ("co_leader_signs", self.ids["users"]["s.price"]))
         r = self.login("s.price").post(f"/api/v1/notes/{note}/sign")
         self.assertEqual(r.status, 200, r)
         self.assertFalse(r.json["cosign_required"])

@@ -38,9 +38,17 @@ class Sessions(ServerTest):
         third = r.json
         r = d.patch(f"/api/v1/sessions/{session['id']}", {"version": third["version"], "ends": "2026-11-25T16:00:00+01:00"})
         self.assertProblem(r, 422, ["ends"])
-        self.assertEqual(self.login("s.price").patch(f"/api/v1/sessions/{session['id']}", {"version": third["version"], "cancelled": True}).status, 404)
+        self.assertEqual(self.login("s.price").patch(f"/api/v1/sessions/{session['id']}", {"version": third["version"], "cancelled": True}).status, 403)
+        # The group's own leader does not move or cancel sessions; the director and coordinators do.
+        self.assertEqual(c.patch(f"/api/v1/sessions/{session['id']}", {"version": third["version"], "cancelled": True}).status, 403)
+        self.assertEqual(third["reason"], "Holiday party")
         mine = self.login("anna.k").get("/api/v1/sessions?from=2026-11-23&to=2026-11-29").json["items"]
         self.assertEqual([s["starts"] for s in mine if s["id"] == session["id"]], ["2026-11-25T17:00:00+01:00"])
+        # The patient's own schedule says with whom (she cannot read the staff registry).
+        group_session = [s for s in mine if s["id"] == session["id"]][0]
+        self.assertEqual(group_session["staff"][0]["id"], self.ids["users"]["t.malinowski"])
+        self.assertTrue(group_session["staff"][0]["display_name"])
+        self.assertNotIn("patient_ids", group_session)
         self.assertProblem(c.get("/api/v1/sessions?from=2026-11-23"), 400)
         self.assertProblem(c.get("/api/v1/sessions?from=2026-11-23&to=2027-11-23"), 400)
 
@@ -71,7 +79,8 @@ class Sessions(ServerTest):
         # Another patient with the same therapist at that time: the staff member is booked.
         kasia = self.ids["patients"]["Katarzyna Wójcik"]
         r = ther.post("/api/v1/appointments", {"patient_id": kasia, "kind": "individual", "starts": "2026-11-24T16:00:00+01:00"})
-        self.assertEqual(r.json["conflict"], {"kind": "staff", "id": self.ids["users"]["m.zielinska"]})
+        self.assertEqual(r.json["conflict"], {"kind": "staff", "id": self.ids["users"]["m.zielinska"], "session_id": appt["id"],
+                                              "starts": "2026-11-24T16:00:00+01:00", "ends": "2026-11-24T17:00:00+01:00"})
         # A group session overlapping Anna's evening group.
         r = ther.post("/api/v1/appointments", {"patient_id": anna, "kind": "individual", "starts": "2026-11-23T17:30:00+01:00"})
         self.assertEqual(r.status, 422)  # 17:30-18:30 Monday is past the therapist's 18:00
@@ -214,6 +223,9 @@ class CertificationAndPlacement(ServerTest):
         placed = {a["patient_id"]: a for a in r.json["assignments"]}
         unplaced = {u["patient_id"]: u for u in r.json["unplaced"]}
         self.assertEqual(unplaced[ryan]["reason"], "no_fitting_track")
+        self.assertEqual((unplaced[ryan]["given_name"], unplaced[ryan]["from_group_id"]), ("Ryan", None))
+        anna = self.ids["patients"]["Anna Kowalska"]
+        self.assertEqual(placed[anna]["from_group_id"], placed[anna]["group_id"])  # kept where she is
         self.assertEqual(unplaced[ryan]["best_weekly_minutes"], 0)
         self.assertEqual(r.json["objective"]["moved"], 0)          # nobody already placed is moved
         self.assertEqual(len(placed), 11)                           # capacity 12: James (not yet in the group) gets a place
