@@ -521,9 +521,9 @@ function setRowErrors(r: Row, list: { field: string; text: string }[]): void {
   }
   r.tr.classList.toggle('row-invalid', list.length > 0);
   r.errors.hidden = list.length === 0;
-  r.errors.replaceChildren(...list.map((x) => h('li', { 'data-field': x.field }, `${fieldName(x.field)}: ${x.text}`)));
+  r.errors.replaceChildren(...list.map((x) => h('li', { 'data-error-field': x.field }, `${fieldName(x.field)}: ${x.text}`)));
   for (const x of list) {
-    const el = r.tr.querySelector<HTMLElement>(`[data-field="${x.field}"]`) ?? r.status;
+    const el = r.tr.querySelector<HTMLElement>(`input[data-field="${x.field}"], select[data-field="${x.field}"]`) ?? r.status;
     el.setAttribute('aria-invalid', 'true');
     el.setAttribute('aria-describedby', r.errors.id);
   }

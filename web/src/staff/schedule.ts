@@ -35,6 +35,8 @@ const view = {
   target: '',
   monday: '',
   selected: null as string | null,
+  /** A message for the session's panel after it was reloaded (a stale change). */
+  flash: '',
 };
 
 interface Ctx {
@@ -216,7 +218,9 @@ export async function renderSchedule(root: HTMLElement): Promise<void> {
     details.replaceChildren(sessionDetails(ctx, s, (reload) => {
       if (reload) void load();
     }));
-    if (focus) details.querySelector<HTMLElement>('h2')?.focus();
+    const flashed = details.querySelector<HTMLElement>('[data-testid="change-status"]:not(:empty)');
+    if (flashed) flashed.focus();
+    else if (focus) details.querySelector<HTMLElement>('h2')?.focus();
   };
 
   body.replaceChildren(
@@ -338,6 +342,10 @@ function sessionDetails(ctx: Ctx, s: Session, changed: (reload: boolean) => void
 /** The director moves or cancels this one occurrence (the weekly pattern stays). */
 function changeForms(ctx: Ctx, s: Session, tz: string | undefined, changed: (reload: boolean) => void): HTMLElement {
   const status = h('div', { tabindex: '-1', 'data-testid': 'change-status' });
+  if (view.flash) {
+    status.append(notice('error', view.flash));
+    view.flash = '';
+  }
   const date = textField(t('schedule.move_date'), { type: 'date', value: s.date });
   const start = textField(t('schedule.move_start'), { type: 'time', value: wallTime(s.starts, tz) });
   const end = textField(t('schedule.move_end'), { type: 'time', value: wallTime(s.ends, tz) });
@@ -352,9 +360,9 @@ function changeForms(ctx: Ctx, s: Session, tz: string | undefined, changed: (rel
       changed(true);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.problem.conflict?.kind === 'version') {
-        status.replaceChildren(notice('error', t('schedule.stale')));
-        status.focus();
-        setTimeout(() => changed(true), 0);
+        // The week reloads; the message stays with the reloaded session.
+        view.flash = t('schedule.stale');
+        changed(true);
         return;
       }
       if (e instanceof ApiError && e.status === 409 && e.problem.conflict) {
