@@ -150,7 +150,7 @@ export async function renderGroup(root: HTMLElement): Promise<void> {
       },
     },
   );
-  mount(body, h('div', { class: 'scope' }, picker.wrap), panel);
+  mount(body, h('div', { class: 'session-picker' }, picker.wrap), panel);
   await showSession(panel, sessions.find((s) => s.id === view.sessionId)!, groups, tz);
 }
 
@@ -259,7 +259,6 @@ function attendanceCard(
   const summary = h('div', { tabindex: '-1', 'data-testid': 'attendance-status' });
   const cols = {
     name: uid('col'),
-    risk: uid('col'),
     status: uid('col'),
     minutes: uid('col'),
     timeIn: uid('col'),
@@ -301,13 +300,15 @@ function attendanceCard(
     const tr = h(
       'tr',
       { 'data-patient': m.patient_id },
-      h('th', { scope: 'row', id: rowHead }, fullName(m), errors),
+      // The latest check-in's risk sits under the name: whom to watch, at a glance, on the same row.
       h(
-        'td',
-        null,
+        'th',
+        { scope: 'row' },
+        h('span', { id: rowHead }, fullName(m)),
         c
           ? h('span', { class: 'row-risk' }, riskTag(c.risk_level), ' ', h('span', { class: 'muted small' }, fmtShortDateTime(c.submitted_at, tz)))
-          : h('span', { class: 'muted small' }, t('group.no_checkin')),
+          : h('span', { class: 'row-risk muted small' }, t('group.no_checkin')),
+        errors,
       ),
       h('td', null, status),
       h('td', null, minutes),
@@ -426,8 +427,7 @@ function attendanceCard(
           h(
             'tr',
             null,
-            h('th', { scope: 'col', id: cols.name }, t('group.col_member')),
-            h('th', { scope: 'col', id: cols.risk }, t('group.col_risk')),
+            h('th', { scope: 'col', id: cols.name }, t('group.col_member'), h('span', { class: 'block small muted' }, t('group.col_risk'))),
             h('th', { scope: 'col', id: cols.status }, t('group.col_status')),
             h('th', { scope: 'col', id: cols.minutes }, t('group.col_minutes')),
             h('th', { scope: 'col', id: cols.timeIn }, t('group.col_time_in')),
@@ -826,6 +826,10 @@ async function signerExplanation(group: Group): Promise<string> {
 }
 
 async function noteFacts(note: Note, members: RosterMember[]): Promise<HTMLElement[]> {
+  const order = (id: string) => {
+    const i = members.findIndex((x) => x.patient_id === id);
+    return i < 0 ? members.length : i;
+  };
   const nameOf = (id: string) => {
     const m = members.find((x) => x.patient_id === id);
     return m ? fullName(m) : t('group.member_hidden');
@@ -840,7 +844,8 @@ async function noteFacts(note: Note, members: RosterMember[]): Promise<HTMLEleme
       ? h(
           'ol',
           { class: 'entries' },
-          (note.entries ?? []).map((e) => h('li', null, h('strong', null, nameOf(e.patient_id)), h('p', { class: 'note-body' }, e.text))),
+          // In the roster's order (by name), as the leader wrote them.
+          [...(note.entries ?? [])].sort((a, b) => order(a.patient_id) - order(b.patient_id)).map((e) => h('li', null, h('strong', null, nameOf(e.patient_id)), h('p', { class: 'note-body' }, e.text))),
         )
       : h('p', { class: 'muted' }, t('group.no_entries')),
   ];

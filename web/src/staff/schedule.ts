@@ -138,7 +138,7 @@ export async function renderSchedule(root: HTMLElement): Promise<void> {
   let sessions: Session[] = [];
   const load = async () => {
     const monday = view.monday;
-    weekLabel.textContent = `${fmtWeek(monday)} (${isoWeek(monday).replace('-W', ' · ')})`;
+    weekLabel.textContent = `${fmtWeek(monday)} · ${t('schedule.week_number', { n: Number(isoWeek(monday).slice(6)) })}`;
     calendar.replaceChildren(loading());
     const q = new URLSearchParams({ from: monday, to: addDays(monday, 6) });
     if (view.target) q.set(`${view.mode}_id`, view.target);
