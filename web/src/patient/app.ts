@@ -30,6 +30,9 @@ export function startPatientApp(root: HTMLElement): void {
     { path: '/measure', render: renderMeasure },
     { path: '/help', render: renderHelp },
     { path: '/account', render: renderAccount },
+    // My schedule and the meeting log: their own chunk, loaded when first opened.
+    { path: '/schedule', render: async (v) => (await import('./ops')).renderMySchedule(v) },
+    { path: '/meetings', render: async (v) => (await import('./ops')).renderMeetings(v) },
   ];
   // The safety plan waits in memory for the Help screen.
   void loadMyPlan();
@@ -71,7 +74,7 @@ export function startPatientApp(root: HTMLElement): void {
 
 function show(route: Route, focus: boolean): void {
   for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-path]')) {
-    if (a.dataset.path === route.path || (a.dataset.path === '/' && (route.path === '/checkin' || route.path === '/measure'))) {
+    if (a.dataset.path === route.path || (a.dataset.path === '/' && ['/checkin', '/measure', '/schedule', '/meetings'].includes(route.path))) {
       a.setAttribute('aria-current', 'page');
     }
     else a.removeAttribute('aria-current');
@@ -96,6 +99,15 @@ async function renderHome(root: HTMLElement): Promise<void> {
       me.program_name
         ? h('p', { class: 'program-name', 'data-testid': 'program-name' }, me.program_name)
         : h('p', null, t('patient.no_program')),
+    ),
+    section(
+      t('pschedule.home_title'),
+      h(
+        'div',
+        { class: 'stack' },
+        link('/schedule', { class: 'btn btn-block', 'data-testid': 'open-schedule' }, t('pschedule.open')),
+        link('/meetings', { class: 'btn btn-block', 'data-testid': 'open-meetings' }, t('meetings.open')),
+      ),
     ),
     section(
       t('patient.help_title'),

@@ -37,6 +37,9 @@ function navFor(role: string): NavItem[] {
     if (seesAlerts()) items.push({ path: '/alerts', label: 'nav.alerts', also: ['/alert', '/crisis'] });
     items.push({ path: '/census', label: 'nav.census' });
     items.push({ path: '/patients', label: 'nav.patients', also: ['/chart'] });
+    items.push({ path: '/group', label: 'group.nav' });
+    items.push({ path: '/schedule', label: 'schedule.nav' });
+    if (role === 'clinical_director') items.push({ path: '/placement', label: 'placement.nav' });
   }
   items.push({ path: '/programs', label: 'nav.programs' });
   items.push({ path: '/on-call', label: 'nav.oncall' });
@@ -64,7 +67,11 @@ export function startStaffApp(root: HTMLElement): void {
       { path: '/patients', render: renderPatients },
       { path: '/chart', render: renderChart },
       { path: '/crisis', render: renderCrisis },
+      // Program operations: each screen is its own chunk, loaded when first opened.
+      { path: '/group', render: async (v) => (await import('./group')).renderGroup(v) },
+      { path: '/schedule', render: async (v) => (await import('./schedule')).renderSchedule(v) },
     );
+    if (role === 'clinical_director') routes.push({ path: '/placement', render: async (v) => (await import('./placement')).renderPlacement(v) });
     if (seesAlerts()) routes.push({ path: '/alerts', render: renderAlerts }, { path: '/alert', render: renderAlert });
   }
   if (role === 'admin' || role === 'clinical_director') routes.push({ path: '/staff', render: renderStaff });
