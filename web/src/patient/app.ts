@@ -30,6 +30,7 @@ export function startPatientApp(root: HTMLElement): void {
     { path: '/measure', render: renderMeasure },
     { path: '/help', render: renderHelp },
     { path: '/account', render: renderAccount },
+    { path: '/treatment-plan', render: (v) => import('./tplan').then((m) => m.renderMyTreatmentPlan(v)) },
   ];
   // The safety plan waits in memory for the Help screen.
   void loadMyPlan();
@@ -71,7 +72,7 @@ export function startPatientApp(root: HTMLElement): void {
 
 function show(route: Route, focus: boolean): void {
   for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-path]')) {
-    if (a.dataset.path === route.path || (a.dataset.path === '/' && (route.path === '/checkin' || route.path === '/measure'))) {
+    if (a.dataset.path === route.path || (a.dataset.path === '/' && (route.path === '/checkin' || route.path === '/measure' || route.path === '/treatment-plan'))) {
       a.setAttribute('aria-current', 'page');
     }
     else a.removeAttribute('aria-current');
@@ -171,7 +172,27 @@ async function renderHome(root: HTMLElement): Promise<void> {
       ),
     );
   }
+  const planCard = await treatmentPlanTeaser(me.patient_id);
+  if (planCard) cards.push(planCard);
   mount(today, cards);
+}
+
+/** A card for the treatment plan, saying when there is a version the patient has not read yet. */
+async function treatmentPlanTeaser(patientId: string): Promise<HTMLElement | null> {
+  let tp: { plan: unknown; acknowledged_current: boolean };
+  try {
+    tp = await api('GET', `/patients/${encodeURIComponent(patientId)}/treatment-plan`);
+  } catch {
+    return null;
+  }
+  if (!tp.plan) return null;
+  return section(
+    t('tplan.my_title'),
+    tp.acknowledged_current
+      ? h('p', null, t('tplan.my_teaser_read'))
+      : h('p', { 'data-testid': 'tplan-new' }, h('span', { class: 'tag tag-warn' }, t('tplan.my_new_tag')), ' ', t('tplan.my_teaser_new')),
+    link('/treatment-plan', { class: `btn btn-block${tp.acknowledged_current ? '' : ' btn-primary'}`, 'data-testid': 'open-tplan' }, t('tplan.my_open')),
+  );
 }
 
 async function renderHelp(root: HTMLElement): Promise<void> {

@@ -112,13 +112,61 @@ export async function renderChart(root: HTMLElement): Promise<void> {
   const plan = safetyPlanCard(patient.id, tz);
   // Monitoring (charts and timeline) comes as its own chunk: the first screen does not carry it.
   const progress = h('div', { class: 'stack-lg progress' }, loading());
-  body.replaceChildren(title, h('div', { class: 'grid' }, cards), h('div', { class: 'chart-lower' }, progress, plan.el));
-  try {
-    const { renderProgress } = await import('./progress');
-    await renderProgress(progress, patient.id, active, tz);
-  } catch {
-    progress.replaceChildren(notice('error', t('err.unexpected')));
-  }
+  // The record (hours, medications, 12-step log, notes, treatment plan, discharge) comes as
+  // chunks of its own too, loaded side by side.
+  const recordBox = h('div', { class: 'record-grid' }, loading());
+  const notesBox = h('div');
+  const planBox = h('div');
+  const dischargeBox = h('div');
+  const jump = jumpNav();
+  body.replaceChildren(
+    title,
+    jump,
+    h('div', { class: 'grid' }, cards),
+    recordBox,
+    notesBox,
+    planBox,
+    h('div', { class: 'chart-lower' }, progress, plan.el),
+    dischargeBox,
+  );
+  const pid = patient.id;
+  const failed = (box: HTMLElement) => () => box.replaceChildren(notice('error', t('err.unexpected')));
+  const timeline = import('./progress').then(({ renderProgress }) => renderProgress(progress, pid, active, tz)).catch(failed(progress));
+  await Promise.all([
+    timeline,
+    import('./record')
+      .then(({ hoursCard, medicationsCard, meetingsCard }) => recordBox.replaceChildren(hoursCard(pid, tz), medicationsCard(pid, tz), meetingsCard(pid, tz)))
+      .catch(failed(recordBox)),
+    import('./notes').then(({ notesCard }) => notesBox.replaceChildren(notesCard(pid, tz))).catch(failed(notesBox)),
+    import('./tplan').then(({ treatmentPlanCard }) => planBox.replaceChildren(treatmentPlanCard(pid, active, tz))).catch(failed(planBox)),
+    import('./discharge').then(({ dischargeCard }) => dischargeBox.replaceChildren(dischargeCard(active, past, tz) ?? '')).catch(failed(dischargeBox)),
+  ]);
+}
+
+/** Buttons that move to a section of the (long) chart: focus its heading, no #hash in the URL. */
+function jumpNav(): HTMLElement {
+  const go = (testid: string) => () => {
+    const sec = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    const head = sec?.querySelector<HTMLElement>('h2');
+    if (!head) return;
+    head.tabIndex = -1;
+    head.focus();
+    head.scrollIntoView({ block: 'start' });
+  };
+  const items: [string, string][] = [
+    ['hours-card', t('record.jump_hours')],
+    ['notes-card', t('record.jump_notes')],
+    ['tplan-card', t('record.jump_plan')],
+    ['meds-card', t('record.jump_meds')],
+    ['recovery-card', t('record.jump_recovery')],
+    ['safety-plan-card', t('record.jump_safety')],
+    ['discharge-card', t('record.jump_discharge')],
+  ];
+  return h(
+    'nav',
+    { class: 'jump', 'aria-label': t('record.jump') },
+    h('ul', { class: 'jump-list' }, items.map(([id, label]) => h('li', null, h('button', { type: 'button', class: 'btn btn-small btn-quiet', onclick: go(id) }, label)))),
+  );
 }
 
 async function episodeFacts(e: Episode): Promise<HTMLElement> {
