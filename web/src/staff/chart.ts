@@ -13,6 +13,8 @@ import { safetyPlanCard } from './safetyplan';
 import { busy, clearProblem, dl, loading, notice, pageTitle, section, showProblem, table, textField } from '../ui';
 
 const EDITORS = new Set(['therapist', 'psychiatrist', 'clinical_director', 'program_staff']);
+/** Roles that read the whole chart (treatment plan, medications); the server decides for whom. */
+const READS_CHART = new Set(['therapist', 'psychiatrist', 'clinical_director']);
 
 export async function renderChart(root: HTMLElement): Promise<void> {
   const back = h('p', { class: 'back' }, link('/patients', {}, h('span', { 'aria-hidden': 'true' }, '\u2190 '), t('chart.back')));
@@ -103,7 +105,12 @@ export async function renderChart(root: HTMLElement): Promise<void> {
     cards.push(
       section(
         t('chart.past_episodes'),
-        table(t('chart.past_episodes'), [t('chart.program'), t('chart.status'), t('chart.admitted'), t('chart.discharged'), t('chart.discharge_reason')], rows),
+        // Focusable: in a narrow column the table scrolls sideways, and the keyboard must reach it.
+        table(t('chart.past_episodes'), [t('chart.program'), t('chart.status'), t('chart.admitted'), t('chart.discharged'), t('chart.discharge_reason')], rows, {
+          tabindex: '0',
+          role: 'region',
+          'aria-label': t('chart.past_episodes'),
+        }),
       ),
     );
   }
@@ -135,10 +142,19 @@ export async function renderChart(root: HTMLElement): Promise<void> {
   await Promise.all([
     timeline,
     import('./record')
-      .then(({ hoursCard, medicationsCard, meetingsCard }) => recordBox.replaceChildren(hoursCard(pid, tz), medicationsCard(pid, tz), meetingsCard(pid, tz)))
+      .then(({ hoursCard, medicationsCard, meetingsCard }) =>
+        // Hours and the 12-step log belong to an active episode; medications to those who read the chart.
+        recordBox.replaceChildren(
+          active ? hoursCard(pid, tz) : '',
+          READS_CHART.has(state.user!.role) ? medicationsCard(pid, tz) : '',
+          active ? meetingsCard(pid, tz) : '',
+        ),
+      )
       .catch(failed(recordBox)),
     import('./notes').then(({ notesCard }) => notesBox.replaceChildren(notesCard(pid, tz))).catch(failed(notesBox)),
-    import('./tplan').then(({ treatmentPlanCard }) => planBox.replaceChildren(treatmentPlanCard(pid, active, tz))).catch(failed(planBox)),
+    READS_CHART.has(state.user!.role)
+      ? import('./tplan').then(({ treatmentPlanCard }) => planBox.replaceChildren(treatmentPlanCard(pid, active, tz))).catch(failed(planBox))
+      : null,
     import('./discharge').then(({ dischargeCard }) => dischargeBox.replaceChildren(dischargeCard(active, past, tz) ?? '')).catch(failed(dischargeBox)),
   ]);
 }

@@ -213,7 +213,11 @@ async function showSummary(box: HTMLElement, episodeId: string, tz: string | und
       ]),
       h('h4', null, t('discharge.measures')),
       measureRows.length
-        ? table(t('discharge.measures'), [t('discharge.measure'), t('discharge.count'), t('discharge.first'), t('discharge.last'), t('discharge.change')], measureRows)
+        ? table(t('discharge.measures'), [t('discharge.measure'), t('discharge.count'), t('discharge.first'), t('discharge.last'), t('discharge.change')], measureRows, {
+            tabindex: '0',
+            role: 'region',
+            'aria-label': t('discharge.measures'),
+          })
         : h('p', { class: 'muted' }, t('discharge.no_measures')),
       h('h4', null, t('discharge.medications')),
       s.medications.length

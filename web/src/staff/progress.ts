@@ -9,7 +9,7 @@ import { locale, t, tp, type Key } from '../i18n';
 import { fmtDate, fmtNumber, fmtShortDateTime, fmtTime, localDay } from '../format';
 import { alertStatusLabel, crisisActionLabel, dispositionLabel, instrumentName, measureSeverityLabel } from '../labels';
 import type { Alert, Assessment, CheckinRecord, Crisis, Episode, Page } from '../types';
-import { serverNow } from '../state';
+import { serverNow, state } from '../state';
 import { noteKindLabel, type Note } from './notes';
 import { notice, problemText, section, table } from '../ui';
 import { alertLink, crisisLink, riskTag, severityTag } from './common';
@@ -63,12 +63,14 @@ export async function renderProgress(box: HTMLElement, patientId: string, episod
   let attendance: Attended[] | null;
   try {
     [checkins, assessments, alerts, crises, notes, attendance] = await Promise.all([
-      optional(all<CheckinRecord>(`/patients/${q}/checkins`)),
-      optional(all<Assessment>(`/patients/${q}/assessments`)),
+      // A discharged patient's former care team reads the chart, not the monitoring (rules.md).
+      episode ? optional(all<CheckinRecord>(`/patients/${q}/checkins`)) : null,
+      // Program staff see risk levels, not scores (rules.md): not asked.
+      state.user?.role === 'program_staff' ? null : optional(all<Assessment>(`/patients/${q}/assessments`)),
       optional(all<Alert>(`/alerts?status=all&patient_id=${q}`)),
       optional(all<Crisis>(`/crises?status=all&patient_id=${q}`)),
       optional(api<{ items: Note[] }>('GET', `/patients/${q}/notes`).then((r) => r.items)),
-      optional(attendanceOf(patientId, episode?.admitted_on ?? null, tz)),
+      episode ? optional(attendanceOf(patientId, episode.admitted_on, tz)) : null,
     ]);
   } catch (e) {
     box.replaceChildren(notice('error', problemText(e)));
