@@ -1,7 +1,9 @@
 // The one way the app talks to the server: the HttpOnly session cookie (never a token in web
 // storage), X-CSRF-Token on every state-changing request, problem+json errors as ApiError.
 // While signed in, a 401 locks the screen and the request is retried after the user signs in
-// again, so whatever they were doing (a save, a search) simply completes.
+// again, so whatever they were doing (a save, a search) simply completes. Every answer's `Date`
+// header keeps the app's idea of the server's clock current (src/clock.ts).
+import { noteDateHeader } from './clock';
 
 export interface FieldError {
   field: string;
@@ -67,8 +69,9 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method) && csrf) headers['X-CSRF-Token'] = csrf;
+  let res: Response;
   try {
-    return await fetch(`/api/v1${path}`, {
+    res = await fetch(`/api/v1${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -79,6 +82,8 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   } catch {
     throw new ApiError(0, { status: 0, title: 'network' });
   }
+  noteDateHeader(res.headers.get('Date'));
+  return res;
 }
 
 async function toError(res: Response): Promise<ApiError> {

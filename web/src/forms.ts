@@ -8,7 +8,8 @@ import { currentLang, t } from './i18n';
 import { fmtNumber } from './format';
 import { languageName } from './labels';
 import type { Answer, Condition, FormDefinition, FormItem } from './types';
-import { notice } from './ui';
+import { fieldMessage, notice } from './ui';
+import type { FieldError } from './api';
 
 export interface RenderedForm {
   el: HTMLFormElement;
@@ -43,6 +44,34 @@ export function holds(c: Condition, values: Map<string, Answer>): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * An answer's error (`answers.<item>` from the server) in words for the person answering, by its
+ * code: required, range {min,max}, one_of {allowed}, type {expected}, not_asked, not_declinable,
+ * unknown_field. Anything else falls back to the general field messages.
+ */
+export function answerMessage(fe: FieldError): { text: string; lang?: string } {
+  const p = fe.params ?? {};
+  const n = (v: unknown) => (typeof v === 'number' ? fmtNumber(v, 2) : String(v ?? ''));
+  switch (fe.code) {
+    case 'required':
+    case 'empty':
+      return { text: t('form.answer_this') };
+    case 'range':
+      return { text: t('form.answer_range', { min: n(p.min), max: n(p.max) }) };
+    case 'one_of':
+      return { text: t('form.answer_one_of') };
+    case 'type':
+      return { text: p.expected === 'number' ? t('form.answer_number') : t('form.answer_one_of') };
+    case 'not_asked':
+      return { text: t('form.answer_not_asked') };
+    case 'not_declinable':
+      return { text: t('form.answer_not_declinable') };
+    case 'unknown_field':
+      return { text: t('form.answer_unknown') };
+  }
+  return fieldMessage(fe);
 }
 
 /** A note when the questions are not in the reader's language or not the licensed wording. */

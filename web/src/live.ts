@@ -9,10 +9,12 @@
 //   resumes from the last event seen (?last_event_id=, as a fresh EventSource cannot set the
 //   header).
 // - Reading the stream is not activity: nothing here polls, so an unattended screen still locks.
+// - The stream also says when a patient the reader may see has checked in (`checkin` events: who,
+//   when and the risk level, never the answers); Today keeps its check-in list current with them.
 import { ApiError, api, request } from './api';
 import { isLocked, lockScreen, onLockChange } from './lock';
 import { chime } from './sound';
-import type { Alert, Page, Severity } from './types';
+import type { Alert, Page, RiskLevel, Severity } from './types';
 
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'reconnecting' | 'paused';
 
@@ -23,6 +25,18 @@ export interface LiveChange {
 
 const SEVERITY_ORDER: Record<Severity, number> = { imminent: 0, high: 1, warning: 2, info: 3 };
 
+/** A check-in as the stream announces it (no answers). */
+export interface CheckinEvent {
+  id: string;
+  patient_id: string;
+  program_id: string;
+  local_date: string;
+  submitted_at: string;
+  on_behalf: boolean;
+  risk: { level: RiskLevel };
+}
+
+const checkinListeners = new Set<(c: CheckinEvent) => void>();
 const store = new Map<string, Alert>();
 const freshIds = new Set<string>();
 const listeners = new Set<(c: LiveChange) => void>();
@@ -66,6 +80,25 @@ export function hasLoaded(): boolean {
 export function onLive(fn: (c: LiveChange) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
+}
+
+/** Check-ins as they arrive on the stream. */
+export function onCheckin(fn: (c: CheckinEvent) => void): () => void {
+  checkinListeners.add(fn);
+  return () => checkinListeners.delete(fn);
+}
+
+function onCheckinEvent(ev: MessageEvent): void {
+  const seq = Number(ev.lastEventId);
+  if (Number.isFinite(seq) && seq > 0) lastEventId = Math.max(lastEventId, seq);
+  let c: CheckinEvent;
+  try {
+    c = JSON.parse(ev.data) as CheckinEvent;
+  } catch {
+    return;
+  }
+  if (!c || typeof c.patient_id !== 'string') return;
+  for (const fn of [...checkinListeners]) fn(c);
 }
 
 function emit(fresh: Alert[]): void {
@@ -159,6 +192,7 @@ function connect(): void {
     if (!listLoaded) void loadList();
   });
   source.addEventListener('alert', (ev) => onAlertEvent(ev as MessageEvent));
+  source.addEventListener('checkin', (ev) => onCheckinEvent(ev as MessageEvent));
   source.addEventListener('session_expired', () => {
     if (es !== source) return;
     disconnect();

@@ -49,7 +49,7 @@ export function contactItem(c: Contact): HTMLElement {
 }
 
 /** The plan's steps, numbered. `skipEmpty`: a patient sees only what was written. */
-export function safetyPlanView(plan: SafetyPlanContent | null, skipEmpty: boolean, headingLevel: 'h3' | 'h2' = 'h3'): HTMLElement {
+export function safetyPlanView(plan: SafetyPlanContent | null, skipEmpty: boolean, headingLevel: 'h4' | 'h3' | 'h2' = 'h3'): HTMLElement {
   const steps: Child[] = [];
   STEPS.forEach((s, i) => {
     const values = (plan?.[s] ?? []) as (string | Contact)[];

@@ -21,20 +21,9 @@ export const state = {
   backPath: '/today' as string,
   /** The measure a patient is filling in. */
   selectedInstrument: null as string | null,
-  /** Server time minus browser time (the server may run a simulated clock). */
-  clockOffsetMs: 0,
 };
 
-/** Records the server's "now" from a login or session answer. */
-export function syncClock(serverNow: string | undefined): void {
-  const t = serverNow ? Date.parse(serverNow) : NaN;
-  if (Number.isFinite(t)) state.clockOffsetMs = t - Date.now();
-}
-
-/** The current time by the server's clock. */
-export function serverNow(): number {
-  return Date.now() + state.clockOffsetMs;
-}
+export { serverNow, syncClock } from './clock';
 
 let programs: Promise<Program[]> | null = null;
 const staffNames = new Map<string, Promise<string | null>>();

@@ -259,7 +259,18 @@ export interface CensusRow {
   checked_in_today: boolean;
   risk_level: RiskLevel;
   open_alerts: { count: number; max_severity: Severity | null };
-  hours_this_week: number | null;
+  /** The week's hours (older servers sent a number of hours, or null before counting). */
+  hours_this_week: WeekHours | number | null;
+}
+
+/** GET /patients/{id}/hours (and the census row's `hours_this_week`). */
+export interface WeekHours {
+  week: string;
+  attended_minutes: number;
+  minimum_minutes: number;
+  remaining_scheduled_minutes: number;
+  compliant?: boolean;
+  reachable: boolean;
 }
 
 export interface Census {
@@ -334,6 +345,8 @@ export interface SafetyPlanContent {
 export interface SafetyPlan {
   patient_id: string;
   version: number;
+  /** Present when an earlier version was asked for (?version=N). */
+  current_version?: number;
   plan: SafetyPlanContent | null;
   with_patient?: boolean;
   updated_by?: string;
@@ -396,7 +409,8 @@ export interface CheckinRecord {
   submitted_at: string;
   on_behalf: boolean;
   answers: Record<string, Answer>;
-  risk: { level: RiskLevel };
+  /** Staff also get the reasons (which rule, at what level, in plain words). */
+  risk: { level: RiskLevel; reasons?: { rule: string; level: RiskLevel; text: string }[] };
 }
 
 export interface Assessment {

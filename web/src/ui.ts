@@ -58,6 +58,21 @@ export function textField(
   return withError(wrap, input, hintId);
 }
 
+export function textArea(label: string, opts: Attrs & { hint?: string; value?: string | null } = {}): Field<HTMLTextAreaElement> {
+  const id = uid();
+  const { hint, value, ...attrs } = opts;
+  const hintId = hint ? uid('hint') : null;
+  const input = h('textarea', { id, rows: 3, ...attrs, value: value ?? '', 'aria-describedby': hintId });
+  const wrap = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label, attrs.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+    hint ? h('p', { class: 'hint', id: hintId! }, hint) : null,
+    input,
+  );
+  return withError(wrap, input, hintId);
+}
+
 export interface Option {
   value: string;
   label: string;

@@ -15,7 +15,7 @@ export const distDir = path.join(webDir, 'dist');
 export const screenshotDir = path.resolve(webDir, '..', 'build', 'screenshots');
 
 /** Words spelled the same in English and the other language; any other copy is untranslated. */
-export const SAME_WORDS = { pl: ['E-mail', 'Program', 'Status', 'Administrator', 'Alert'], de: ['Name', 'Status'] };
+export const SAME_WORDS = { pl: ['E-mail', 'Program', 'Status', 'Administrator', 'Alert'], de: ['Name', 'Status', 'Plan'] };
 
 export const STAFF_PASSWORD = 'demo-clinic-2026';
 export const PATIENT_PASSWORD = 'demo-patient-2026';

@@ -33,6 +33,7 @@ export function startPatientApp(root: HTMLElement): void {
     // My schedule and the meeting log: their own chunk, loaded when first opened.
     { path: '/schedule', render: async (v) => (await import('./ops')).renderMySchedule(v) },
     { path: '/meetings', render: async (v) => (await import('./ops')).renderMeetings(v) },
+    { path: '/treatment-plan', render: (v) => import('./tplan').then((m) => m.renderMyTreatmentPlan(v)) },
   ];
   // The safety plan waits in memory for the Help screen.
   void loadMyPlan();
@@ -74,7 +75,7 @@ export function startPatientApp(root: HTMLElement): void {
 
 function show(route: Route, focus: boolean): void {
   for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-path]')) {
-    if (a.dataset.path === route.path || (a.dataset.path === '/' && ['/checkin', '/measure', '/schedule', '/meetings'].includes(route.path))) {
+    if (a.dataset.path === route.path || (a.dataset.path === '/' && ['/checkin', '/measure', '/schedule', '/meetings', '/treatment-plan'].includes(route.path))) {
       a.setAttribute('aria-current', 'page');
     }
     else a.removeAttribute('aria-current');
@@ -183,7 +184,27 @@ async function renderHome(root: HTMLElement): Promise<void> {
       ),
     );
   }
+  const planCard = await treatmentPlanTeaser(me.patient_id);
+  if (planCard) cards.push(planCard);
   mount(today, cards);
+}
+
+/** A card for the treatment plan, saying when there is a version the patient has not read yet. */
+async function treatmentPlanTeaser(patientId: string): Promise<HTMLElement | null> {
+  let tp: { plan: unknown; acknowledged_current: boolean };
+  try {
+    tp = await api('GET', `/patients/${encodeURIComponent(patientId)}/treatment-plan`);
+  } catch {
+    return null;
+  }
+  if (!tp.plan) return null;
+  return section(
+    t('tplan.my_title'),
+    tp.acknowledged_current
+      ? h('p', null, t('tplan.my_teaser_read'))
+      : h('p', { 'data-testid': 'tplan-new' }, h('span', { class: 'tag tag-warn' }, t('tplan.my_new_tag')), ' ', t('tplan.my_teaser_new')),
+    link('/treatment-plan', { class: `btn btn-block${tp.acknowledged_current ? '' : ' btn-primary'}`, 'data-testid': 'open-tplan' }, t('tplan.my_open')),
+  );
 }
 
 async function renderHelp(root: HTMLElement): Promise<void> {

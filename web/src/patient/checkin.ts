@@ -5,12 +5,12 @@
 import { h, mount } from '../dom';
 import { ApiError, api } from '../api';
 import { t } from '../i18n';
-import { buildForm, wordingNote, type RenderedForm } from '../forms';
+import { answerMessage, buildForm, wordingNote, type RenderedForm } from '../forms';
 import { link, navigate } from '../router';
 import { safetyPlanView } from '../safetyplan';
 import { state } from '../state';
 import type { Answer, CrisisResource, FormDefinition, SafetyPlanContent, SubmissionAnswer } from '../types';
-import { fieldMessage, loading, notice, pageTitle, problemText, section } from '../ui';
+import { loading, notice, pageTitle, problemText, section } from '../ui';
 import { crisisList, resourcesFor } from './crisis';
 import { loadMyPlan, myPlan, setMyPlan } from './plan';
 
@@ -79,7 +79,7 @@ function showForm(
           const errs = (e.problem.errors ?? [])
             .filter((fe) => fe.field.startsWith('answers.'))
             .map((fe) => {
-              const m = fe.code === 'invalid' && /is required/.test(fe.message) ? { text: t('form.answer_this') } : fieldMessage(fe);
+              const m = answerMessage(fe);
               return { item: fe.field.slice('answers.'.length), text: m.text, lang: m.lang };
             });
           if (errs.length) form.showErrors(errs);

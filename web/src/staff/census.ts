@@ -92,19 +92,31 @@ export async function renderCensus(root: HTMLElement): Promise<void> {
     name: (a, b) => fullName(a).localeCompare(fullName(b)),
     risk: (a, b) => RISK_ORDER.indexOf(a.risk_level) - RISK_ORDER.indexOf(b.risk_level),
     last: (a, b) => (a.last_checkin_at ? Date.parse(a.last_checkin_at) : 0) - (b.last_checkin_at ? Date.parse(b.last_checkin_at) : 0),
-    hours: (a, b) => (a.hours_this_week ?? -1) - (b.hours_this_week ?? -1),
+    hours: (a, b) => attendedHours(a) - attendedHours(b),
     days: (a, b) => a.days_in_program - b.days_in_program,
     alerts: (a, b) => SEV_RANK(a.open_alerts.max_severity) - SEV_RANK(b.open_alerts.max_severity) || a.open_alerts.count - b.open_alerts.count,
   };
 
+  function attendedHours(r: Row): number {
+    const wk = r.hours_this_week;
+    if (wk === null || wk === undefined) return -1;
+    return typeof wk === 'object' ? wk.attended_minutes / 60 : wk;
+  }
+
   function buildRow(r: Row): HTMLTableRowElement {
-    const min = r.program.min_hours_per_week;
+    const wk = r.hours_this_week;
+    const min = wk && typeof wk === 'object' ? wk.minimum_minutes / 60 : r.program.min_hours_per_week;
+    const done = attendedHours(r);
+    const outOfReach = !!wk && typeof wk === 'object' && !wk.reachable && wk.attended_minutes < wk.minimum_minutes;
     const hours =
-      r.hours_this_week === null
+      wk === null || wk === undefined
         ? h('span', { title: t('census.hours_pending') }, '—', h('span', { class: 'visually-hidden' }, ` ${t('census.hours_pending')}`))
-        : min
-          ? h('span', { class: r.hours_this_week < min ? 'below-min' : '' }, t('census.hours_of', { h: fmtNumber(r.hours_this_week), min: fmtNumber(min) }))
-          : fmtNumber(r.hours_this_week);
+        : [
+            min
+              ? h('span', { class: done < min ? 'below-min' : '' }, t('census.hours_of', { h: fmtNumber(done), min: fmtNumber(min) }))
+              : fmtNumber(done),
+            outOfReach ? h('span', { class: 'tag tag-warn block-tag' }, t('hours.out_of_reach')) : null,
+          ];
     return h(
       'tr',
       { 'data-key': r.patient_id },

@@ -13,6 +13,8 @@ import { safetyPlanCard } from './safetyplan';
 import { busy, clearProblem, dl, loading, notice, pageTitle, section, showProblem, table, textField } from '../ui';
 
 const EDITORS = new Set(['therapist', 'psychiatrist', 'clinical_director', 'program_staff']);
+/** Roles that read the whole chart (treatment plan, medications); the server decides for whom. */
+const READS_CHART = new Set(['therapist', 'psychiatrist', 'clinical_director']);
 
 export async function renderChart(root: HTMLElement): Promise<void> {
   const back = h('p', { class: 'back' }, link('/patients', {}, h('span', { 'aria-hidden': 'true' }, '\u2190 '), t('chart.back')));
@@ -103,7 +105,12 @@ export async function renderChart(root: HTMLElement): Promise<void> {
     cards.push(
       section(
         t('chart.past_episodes'),
-        table(t('chart.past_episodes'), [t('chart.program'), t('chart.status'), t('chart.admitted'), t('chart.discharged'), t('chart.discharge_reason')], rows),
+        // Focusable: in a narrow column the table scrolls sideways, and the keyboard must reach it.
+        table(t('chart.past_episodes'), [t('chart.program'), t('chart.status'), t('chart.admitted'), t('chart.discharged'), t('chart.discharge_reason')], rows, {
+          tabindex: '0',
+          role: 'region',
+          'aria-label': t('chart.past_episodes'),
+        }),
       ),
     );
   }
@@ -112,13 +119,70 @@ export async function renderChart(root: HTMLElement): Promise<void> {
   const plan = safetyPlanCard(patient.id, tz);
   // Monitoring (charts and timeline) comes as its own chunk: the first screen does not carry it.
   const progress = h('div', { class: 'stack-lg progress' }, loading());
-  body.replaceChildren(title, h('div', { class: 'grid' }, cards), h('div', { class: 'chart-lower' }, progress, plan.el));
-  try {
-    const { renderProgress } = await import('./progress');
-    await renderProgress(progress, patient.id, active, tz);
-  } catch {
-    progress.replaceChildren(notice('error', t('err.unexpected')));
-  }
+  // The record (hours, medications, 12-step log, notes, treatment plan, discharge) comes as
+  // chunks of its own too, loaded side by side.
+  const recordBox = h('div', { class: 'record-grid' }, loading());
+  const notesBox = h('div');
+  const planBox = h('div');
+  const dischargeBox = h('div');
+  const jump = jumpNav();
+  body.replaceChildren(
+    title,
+    jump,
+    h('div', { class: 'grid' }, cards),
+    recordBox,
+    notesBox,
+    planBox,
+    h('div', { class: 'chart-lower' }, progress, plan.el),
+    dischargeBox,
+  );
+  const pid = patient.id;
+  const failed = (box: HTMLElement) => () => box.replaceChildren(notice('error', t('err.unexpected')));
+  const timeline = import('./progress').then(({ renderProgress }) => renderProgress(progress, pid, active, tz)).catch(failed(progress));
+  await Promise.all([
+    timeline,
+    import('./record')
+      .then(({ hoursCard, medicationsCard, meetingsCard }) =>
+        // Hours and the 12-step log belong to an active episode; medications to those who read the chart.
+        recordBox.replaceChildren(
+          active ? hoursCard(pid, tz) : '',
+          READS_CHART.has(state.user!.role) ? medicationsCard(pid, tz) : '',
+          active ? meetingsCard(pid, tz) : '',
+        ),
+      )
+      .catch(failed(recordBox)),
+    import('./notes').then(({ notesCard }) => notesBox.replaceChildren(notesCard(pid, tz))).catch(failed(notesBox)),
+    READS_CHART.has(state.user!.role)
+      ? import('./tplan').then(({ treatmentPlanCard }) => planBox.replaceChildren(treatmentPlanCard(pid, active, tz))).catch(failed(planBox))
+      : null,
+    import('./discharge').then(({ dischargeCard }) => dischargeBox.replaceChildren(dischargeCard(active, past, tz) ?? '')).catch(failed(dischargeBox)),
+  ]);
+}
+
+/** Buttons that move to a section of the (long) chart: focus its heading, no #hash in the URL. */
+function jumpNav(): HTMLElement {
+  const go = (testid: string) => () => {
+    const sec = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    const head = sec?.querySelector<HTMLElement>('h2');
+    if (!head) return;
+    head.tabIndex = -1;
+    head.focus();
+    head.scrollIntoView({ block: 'start' });
+  };
+  const items: [string, string][] = [
+    ['hours-card', t('record.jump_hours')],
+    ['notes-card', t('record.jump_notes')],
+    ['tplan-card', t('record.jump_plan')],
+    ['meds-card', t('record.jump_meds')],
+    ['recovery-card', t('record.jump_recovery')],
+    ['safety-plan-card', t('record.jump_safety')],
+    ['discharge-card', t('record.jump_discharge')],
+  ];
+  return h(
+    'nav',
+    { class: 'jump', 'aria-label': t('record.jump') },
+    h('ul', { class: 'jump-list' }, items.map(([id, label]) => h('li', null, h('button', { type: 'button', class: 'btn btn-small btn-quiet', onclick: go(id) }, label)))),
+  );
 }
 
 async function episodeFacts(e: Episode): Promise<HTMLElement> {

@@ -1,13 +1,16 @@
 // The chart's monitoring part, loaded on demand (a separate chunk): PHQ-9, GAD-7 and craving over
 // the episode as inline SVG with severity bands and reliable-change markers (rules.md: PHQ-9 ±6,
 // GAD-7 ±4 from the episode's first score), each with a summary sentence and a table as its text
-// alternative; then the timeline of check-ins, measures, alerts and crises.
+// alternative; then the timeline of check-ins (with the reasons for their risk level), measures,
+// alerts, crises, notes and attendance.
 import { h, mount, svg, uid, type Child } from '../dom';
-import { ApiError, all } from '../api';
+import { ApiError, all, api } from '../api';
 import { locale, t, tp, type Key } from '../i18n';
 import { fmtDate, fmtNumber, fmtShortDateTime, fmtTime, localDay } from '../format';
 import { alertStatusLabel, crisisActionLabel, dispositionLabel, instrumentName, measureSeverityLabel } from '../labels';
-import type { Alert, Assessment, CheckinRecord, Crisis, Episode } from '../types';
+import type { Alert, Assessment, CheckinRecord, Crisis, Episode, Page } from '../types';
+import { serverNow, state } from '../state';
+import { noteKindLabel, type Note } from './notes';
 import { notice, problemText, section, table } from '../ui';
 import { alertLink, crisisLink, riskTag, severityTag } from './common';
 
@@ -56,18 +59,24 @@ export async function renderProgress(box: HTMLElement, patientId: string, episod
   let assessments: Assessment[] | null;
   let alerts: Alert[] | null;
   let crises: Crisis[] | null;
+  let notes: Note[] | null;
+  let attendance: Attended[] | null;
   try {
-    [checkins, assessments, alerts, crises] = await Promise.all([
-      optional(all<CheckinRecord>(`/patients/${q}/checkins`)),
-      optional(all<Assessment>(`/patients/${q}/assessments`)),
+    [checkins, assessments, alerts, crises, notes, attendance] = await Promise.all([
+      // A discharged patient's former care team reads the chart, not the monitoring (rules.md).
+      episode ? optional(all<CheckinRecord>(`/patients/${q}/checkins`)) : null,
+      // Program staff see risk levels, not scores (rules.md): not asked.
+      state.user?.role === 'program_staff' ? null : optional(all<Assessment>(`/patients/${q}/assessments`)),
       optional(all<Alert>(`/alerts?status=all&patient_id=${q}`)),
       optional(all<Crisis>(`/crises?status=all&patient_id=${q}`)),
+      optional(api<{ items: Note[] }>('GET', `/patients/${q}/notes`).then((r) => r.items)),
+      episode ? optional(attendanceOf(patientId, episode.admitted_on, tz)) : null,
     ]);
   } catch (e) {
     box.replaceChildren(notice('error', problemText(e)));
     return;
   }
-  if (!checkins && !assessments && !alerts && !crises) {
+  if (!checkins && !assessments && !alerts && !crises && !notes?.length && !attendance?.length) {
     box.replaceChildren();
     return;
   }
@@ -103,7 +112,7 @@ export async function renderProgress(box: HTMLElement, patientId: string, episod
       ),
     );
   }
-  out.push(section(t('timeline.title'), timeline(checkins ?? [], assessments ?? [], alerts ?? [], crises ?? [], tz)));
+  out.push(section(t('timeline.title'), timeline(checkins ?? [], assessments ?? [], alerts ?? [], crises ?? [], notes ?? [], attendance ?? [], tz)));
   mount(box, out);
 }
 
@@ -298,11 +307,51 @@ function checkinLine(c: CheckinRecord): Child {
     flags.flatMap((f) => [f, ' ']),
     h('span', { class: 'muted' }, parts.join(' · ')),
     c.on_behalf ? h('span', { class: 'muted small' }, ` (${t('timeline.on_behalf')})`) : null,
+    c.risk.reasons?.length
+      ? h(
+          'ul',
+          { class: 'reasons tl-reasons', 'data-testid': 'checkin-reasons', 'aria-label': t('timeline.reasons') },
+          c.risk.reasons.map((r) => h('li', null, riskTag(r.level), ' ', r.text)),
+        )
+      : null,
   ];
 }
 
-function timeline(checkins: CheckinRecord[], assessments: Assessment[], alerts: Alert[], crises: Crisis[], tz: string | undefined): HTMLElement {
+function timeline(
+  checkins: CheckinRecord[],
+  assessments: Assessment[],
+  alerts: Alert[],
+  crises: Crisis[],
+  notes: Note[],
+  attendance: Attended[],
+  tz: string | undefined,
+): HTMLElement {
   const entries: Entry[] = [];
+  for (const n of notes) {
+    const first = Object.values(n.content).find((v) => typeof v === 'string' && v.trim()) ?? '';
+    entries.push({
+      at: n.occurred_at,
+      node: [
+        h('strong', null, noteKindLabel(n.kind)),
+        ' ',
+        h('span', { class: `tag ${n.status === 'signed' ? 'tag-ok' : 'tag-warn'}` }, n.status === 'signed' ? t('notes.signed') : t('notes.draft')),
+        n.late ? [' ', h('span', { class: 'tag tag-late' }, t('notes.late'))] : null,
+        first ? h('span', { class: 'muted block tl-excerpt' }, first.length > 140 ? `${first.slice(0, 140)}…` : first) : null,
+      ],
+    });
+  }
+  for (const a of attendance) {
+    entries.push({
+      at: a.starts,
+      node: [
+        h('strong', null, sessionKindLabel(a.kind)),
+        a.title ? h('span', null, ` · ${a.title}`) : '',
+        ' ',
+        h('span', { class: `tag ${a.status.startsWith('absent') ? 'tag-warn' : 'tag-ok'}` }, attendanceLabel(a.status)),
+        a.minutes ? h('span', { class: 'muted' }, ` ${t('record.minutes', { n: fmtNumber(a.minutes) })}`) : '',
+      ],
+    });
+  }
   for (const c of checkins) entries.push({ at: c.submitted_at, node: checkinLine(c) });
   for (const a of assessments) {
     const sev = measureSeverityLabel(a.severity);
@@ -373,4 +422,77 @@ function timeline(checkins: CheckinRecord[], assessments: Assessment[], alerts: 
   };
   draw(LIMIT);
   return list;
+}
+
+// ---- attendance (there is no per-patient list: the patient's sessions, then each one's record) ----
+
+interface Attended {
+  starts: string;
+  kind: string;
+  title: string | null;
+  status: string;
+  minutes: number;
+}
+
+interface SessionItem {
+  id: string;
+  kind: string;
+  title: string | null;
+  starts: string;
+  status: string;
+}
+
+/** The patient's recorded attendance over the last six weeks of the episode (at most 30 sessions). */
+async function attendanceOf(patientId: string, since: string | null, tz: string | undefined): Promise<Attended[]> {
+  const today = localDay(new Date(serverNow()).toISOString(), tz);
+  const sixWeeks = localDay(new Date(serverNow() - 41 * 86_400_000).toISOString(), tz);
+  const from = since && since > sixWeeks ? since : sixWeeks;
+  if (from > today) return [];
+  const q = encodeURIComponent(patientId);
+  const sessions = (await api<Page<SessionItem>>('GET', `/sessions?patient_id=${q}&from=${from}&to=${today}`)).items
+    .filter((x) => x.status !== 'cancelled' && Date.parse(x.starts) < serverNow())
+    .slice(-30);
+  const records = await Promise.all(
+    sessions.map((x) =>
+      api<{ entries: { patient_id: string; status: string | null; minutes?: number }[] }>('GET', `/sessions/${encodeURIComponent(x.id)}/attendance`).catch(() => null),
+    ),
+  );
+  const out: Attended[] = [];
+  sessions.forEach((x, i) => {
+    const e = records[i]?.entries.find((r) => r.patient_id === patientId);
+    if (e?.status) out.push({ starts: x.starts, kind: x.kind, title: x.title, status: e.status, minutes: e.minutes ?? 0 });
+  });
+  return out;
+}
+
+function sessionKindLabel(k: string): string {
+  switch (k) {
+    case 'group':
+      return t('record.session_group');
+    case 'individual':
+      return t('record.session_individual');
+    case 'psychiatrist':
+      return t('record.session_psychiatrist');
+    case 'family':
+      return t('record.session_family');
+    default:
+      return t('record.session_other');
+  }
+}
+
+function attendanceLabel(s: string): string {
+  switch (s) {
+    case 'present':
+      return t('record.att_present');
+    case 'late':
+      return t('record.att_late');
+    case 'left_early':
+      return t('record.att_left_early');
+    case 'absent_excused':
+      return t('record.att_absent_excused');
+    case 'absent_unexcused':
+      return t('record.att_absent_unexcused');
+    default:
+      return s;
+  }
 }

@@ -55,6 +55,33 @@ export function safetyPlanCard(patientId: string, tz: string | undefined, opts: 
         ),
       );
     }
+    // An earlier version, read-only, below the list (GET …/safety-plan?version=N).
+    const earlierId = uid('spv');
+    const earlier = h('div', { id: earlierId, class: 'earlier-version', 'aria-live': 'polite' });
+    const showEarlier = async (n: number, btn: HTMLButtonElement) => {
+      try {
+        const old = await busy(btn, () => api<SafetyPlan>('GET', `/patients/${encodeURIComponent(patientId)}/safety-plan?version=${n}`));
+        const headId = uid('spvh');
+        earlier.replaceChildren(
+          h(
+            'section',
+            { class: 'earlier', 'aria-labelledby': headId, 'data-testid': 'plan-earlier' },
+            h('h3', { id: headId, tabindex: '-1' }, t('plan.earlier_title', { n: old.version })),
+            h(
+              'p',
+              { class: 'muted small' },
+              t('plan.version_line', { n: old.version, when: fmtShortDateTime(old.updated_at, tz), who: (old.updated_by && names.get(old.updated_by)) || '' }),
+              ` · ${t('plan.earlier_read_only', { n: old.current_version ?? sp.version })}`,
+            ),
+            safetyPlanView(old.plan, false, 'h4'),
+            h('button', { type: 'button', class: 'btn btn-small', onclick: () => (earlier.replaceChildren(), btn.focus()) }, t('plan.hide_version')),
+          ),
+        );
+        earlier.querySelector<HTMLElement>('h3')?.focus();
+      } catch (e) {
+        earlier.replaceChildren(notice('error', problemText(e)));
+      }
+    };
     const versions =
       sp.versions.length > 1
         ? h(
@@ -65,9 +92,27 @@ export function safetyPlanCard(patientId: string, tz: string | undefined, opts: 
               'ul',
               { class: 'plain versions', 'data-testid': 'plan-versions' },
               sp.versions.map((v) =>
-                h('li', null, t('plan.version_item', { n: v.version, when: fmtShortDateTime(v.created_at, tz), who: names.get(v.created_by) ?? '' })),
+                h(
+                  'li',
+                  null,
+                  t('plan.version_item', { n: v.version, when: fmtShortDateTime(v.created_at, tz), who: names.get(v.created_by) ?? '' }),
+                  ' ',
+                  v.version === sp.version
+                    ? h('span', { class: 'tag' }, t('plan.current_version'))
+                    : h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-small btn-quiet',
+                          'aria-controls': earlierId,
+                          onclick: (ev: MouseEvent) => void showEarlier(v.version, ev.currentTarget as HTMLButtonElement),
+                        },
+                        t('plan.show_version', { n: v.version }),
+                      ),
+                ),
               ),
             ),
+            earlier,
             h('p', { class: 'muted small' }, t('plan.versions_note')),
           )
         : null;

@@ -7,7 +7,7 @@ import { api } from '../api';
 import { t, tp } from '../i18n';
 import { fmtRelative, fmtShortDateTime, fmtTime, fmtToday, localDay } from '../format';
 import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, severityLabel } from '../labels';
-import { activeAlerts, hasLoaded, isFresh, liveStatus, onLive, type LiveStatus } from '../live';
+import { activeAlerts, hasLoaded, isFresh, liveStatus, onCheckin, onLive, type CheckinEvent, type LiveStatus } from '../live';
 import { setSound, soundOn } from '../sound';
 import { link } from '../router';
 import { serverNow } from '../state';
@@ -42,6 +42,7 @@ export async function renderToday(root: HTMLElement): Promise<void> {
 
   const liveBar = live ? h('div', { class: 'live-bar', 'data-testid': 'live-status' }) : null;
   const announcer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'data-testid': 'announcer' });
+  const checkinNews = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'checkin-announcer' });
   const alertsBox = live ? h('div') : null;
   const workBox = h('div', { class: 'stack-lg' }, loading());
   const scope = programScope(programs, () => {
@@ -54,6 +55,7 @@ export async function renderToday(root: HTMLElement): Promise<void> {
     scope,
     liveBar,
     announcer,
+    checkinNews,
     problems,
     alertsBox ? h('div', { class: 'today-alerts' }, alertsBox) : null,
     workBox,
@@ -164,6 +166,11 @@ export async function renderToday(root: HTMLElement): Promise<void> {
   }
 
   // ---- the day's worklist ----
+  // The lists as last read; check-ins arriving on the live stream are merged into them.
+  let current: { p: Program; w: Worklist }[] = [];
+  let checkinsEl: HTMLElement | null = null;
+  let stale = false;
+
   async function loadWork(): Promise<void> {
     const scoped = scopedPrograms(programs);
     workBox.setAttribute('aria-busy', 'true');
@@ -171,6 +178,8 @@ export async function renderToday(root: HTMLElement): Promise<void> {
       const lists = await Promise.all(
         scoped.map((p) => api<Worklist>('GET', `/worklist?program_id=${encodeURIComponent(p.id)}`).then((w) => ({ p, w }))),
       );
+      current = lists;
+      stale = false;
       mount(workBox, drawWork(lists, scoped.length > 1));
     } catch (e) {
       workBox.replaceChildren();
@@ -180,7 +189,45 @@ export async function renderToday(root: HTMLElement): Promise<void> {
     }
   }
 
+  /**
+   * A check-in from the live stream: the patient moves from "not yet" to "received" (or their
+   * entry is updated) without asking the server. Only someone the list does not name (say, a
+   * patient admitted since it was read) leaves it behind, and then the list says so.
+   */
+  function applyCheckin(c: CheckinEvent): void {
+    const entry = current.find(({ p, w }) => p.id === c.program_id && w.date === c.local_date);
+    if (!entry || !checkinsEl) return;
+    const { w } = entry;
+    const known = w.checkins.missing.find((m) => m.patient_id === c.patient_id) ?? w.checkins.received.find((r) => r.patient_id === c.patient_id);
+    if (!known) {
+      stale = true;
+    } else {
+      w.checkins.missing = w.checkins.missing.filter((m) => m.patient_id !== c.patient_id);
+      w.checkins.received = [
+        ...w.checkins.received.filter((r) => r.patient_id !== c.patient_id),
+        { patient_id: known.patient_id, given_name: known.given_name, family_name: known.family_name, submitted_at: c.submitted_at, risk_level: c.risk.level },
+      ];
+      checkinNews.textContent = t('today.checked_in_live', { name: fullName(known) });
+    }
+    // Keep the keyboard where it was (a name's link, or the Refresh button).
+    const focused = document.activeElement instanceof HTMLElement && checkinsEl.contains(document.activeElement) ? document.activeElement : null;
+    const next = checkinsSection(current, current.length > 1);
+    checkinsEl.replaceWith(next);
+    checkinsEl = next;
+    if (focused) {
+      const same = [...next.querySelectorAll<HTMLElement>(focused.tagName)].find((el) => el.textContent === focused.textContent);
+      (same ?? next.querySelector<HTMLElement>('button'))?.focus();
+    }
+  }
+
   function drawWork(lists: { p: Program; w: Worklist }[], several: boolean): Child[] {
+    checkinsEl = checkinsSection(lists, several);
+    const out: Child[] = [checkinsEl];
+    const progName = (p: Program) => (several ? h('span', { class: 'muted small' }, ` · ${p.name}`) : null);
+    return [...out, ...moreWork(lists, progName)];
+  }
+
+  function checkinsSection(lists: { p: Program; w: Worklist }[], several: boolean): HTMLElement {
     const progName = (p: Program) => (several ? h('span', { class: 'muted small' }, ` · ${p.name}`) : null);
     const received = lists.flatMap(({ p, w }) => w.checkins.received.map((r) => ({ ...r, p })));
     const missing = lists.flatMap(({ p, w }) => w.checkins.missing.map((r) => ({ ...r, p })));
@@ -194,8 +241,7 @@ export async function renderToday(root: HTMLElement): Promise<void> {
     const cutoffs = [...new Set(lists.map(({ w }) => fmtTime(w.checkin_cutoff, tz)))];
 
     const checkinsId = uid('sec');
-    const out: Child[] = [
-      h(
+    return h(
         'section',
         { class: 'card', 'aria-labelledby': checkinsId, 'data-testid': 'today-checkins' },
         h('h2', { id: checkinsId }, t('today.checkins_title')),
@@ -233,14 +279,16 @@ export async function renderToday(root: HTMLElement): Promise<void> {
         ),
         h(
           'p',
-          { class: 'as-of muted small', 'data-testid': 'as-of' },
-          h('span', { class: 'as-of-text' }, t('today.as_of', { time: fmtTime(new Date(serverNow()).toISOString(), tz) })),
+          { class: `as-of muted small${stale ? ' stale' : ''}`, 'data-testid': 'as-of' },
+          h('span', { class: 'as-of-text' }, stale ? t('today.stale') : t('today.as_of', { time: fmtTime(new Date(serverNow()).toISOString(), tz) })),
           ' ',
-          button(t('today.refresh'), () => void loadWork(), { class: 'btn btn-small' }),
+          button(t('today.refresh'), () => void loadWork(), { class: `btn btn-small${stale ? ' btn-primary' : ''}` }),
         ),
-      ),
-    ];
+      );
+  }
 
+  function moreWork(lists: { p: Program; w: Worklist }[], progName: (p: Program) => Child): Child[] {
+    const out: Child[] = [];
     const measures = lists.flatMap(({ p, w }) => w.measures_due_now.map((m) => ({ ...m, p })));
     const measuresId = uid('sec');
     out.push(
@@ -319,21 +367,20 @@ export async function renderToday(root: HTMLElement): Promise<void> {
       drawLiveBar();
       drawAlerts();
       const mine = fresh.filter(inScope);
-      // The worklist is not re-read by itself (that would keep an unattended session alive):
-      // an alert from a check-in says that the list may be behind.
-      if (mine.some((a) => a.rule.startsWith('checkin'))) {
-        const asOf = workBox.querySelector<HTMLElement>('[data-testid="as-of"]');
-        if (asOf) {
-          asOf.classList.add('stale');
-          asOf.querySelector('.as-of-text')!.textContent = t('today.stale');
-          asOf.querySelector('button')?.classList.add('btn-primary');
-        }
-      }
       if (mine.length) {
         announcer.textContent = mine
           .map((a) => t('today.announce', { severity: severityLabel(a.severity), name: fullName(a.patient) }))
           .join(' ');
       }
+    });
+    // Check-ins arrive on the same stream; the worklist itself is not re-read (that would keep
+    // an unattended session alive).
+    const offCheckin = onCheckin((c) => {
+      if (!root.isConnected) {
+        offCheckin();
+        return;
+      }
+      applyCheckin(c);
     });
     // Deadlines count down without asking the server anything.
     const tick = window.setInterval(() => {
