@@ -138,8 +138,14 @@ const std::vector<Rule>& rules() {
        kTherapist | kPsychiatrist | kDirector,
        false,
        kFormer,
-       {A::patient_read, A::chart_read, A::safety_plan_read, A::treatment_plan_read}},
-      {"staff.former.program_staff", kProgramStaff, false, kFormer, {A::patient_read, A::safety_plan_read}},
+       {A::patient_read, A::chart_read, A::safety_plan_read, A::treatment_plan_read, A::checkin_read, A::risk_read,
+        A::alert_read, A::schedule_read, A::attendance_read, A::meetings_read, A::hours_read}},
+      {"staff.former.program_staff",
+       kProgramStaff,
+       false,
+       kFormer,
+       {A::patient_read, A::safety_plan_read, A::checkin_read, A::risk_read, A::schedule_read, A::attendance_read,
+        A::hours_read}},
       // Readmission opens a new episode (the old one stays as it was): the former clinicians and
       // the director of the program may admit again.
       {"staff.former.readmit", kTherapist | kPsychiatrist | kDirector, false, kFormer, {A::episode_admit}},

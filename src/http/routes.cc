@@ -159,6 +159,8 @@ void Api::routes() {
   add("POST", "/api/v1/appointments", true, [&ops](Call& c) { ops.book_appointment(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/groups/{id}/roster", true,
       [&ops](Call& c) { ops.group_roster(c.ctx, c.param("id"), c.query, c.done); });
+  add("GET", "/api/v1/patients/{id}/attendance", true,
+      [&ops](Call& c) { ops.patient_attendance(c.ctx, c.param("id"), c.query, c.done); });
   add("GET", "/api/v1/patients/{id}/hours", true,
       [&ops](Call& c) { ops.hours(c.ctx, c.param("id"), c.query, c.done); });
   add("GET", "/api/v1/episodes/{id}/certification", true,
@@ -180,7 +182,7 @@ void Api::routes() {
       [&doc](Call& c) { doc.add_addendum(c.ctx, c.param("id"), c.body, c.done); });
   add("GET", "/api/v1/patients/{id}/notes", true, [&doc](Call& c) { doc.patient_notes(c.ctx, c.param("id"), c.done); });
   add("GET", "/api/v1/patients/{id}/treatment-plan", true,
-      [&doc](Call& c) { doc.get_treatment_plan(c.ctx, c.param("id"), c.done); });
+      [&doc](Call& c) { doc.get_treatment_plan(c.ctx, c.param("id"), c.query, c.done); });
   add("PUT", "/api/v1/patients/{id}/treatment-plan", true,
       [&doc](Call& c) { doc.put_treatment_plan(c.ctx, c.param("id"), c.body, c.done); });
   add("POST", "/api/v1/patients/{id}/treatment-plan/reviews", true,

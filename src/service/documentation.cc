@@ -503,8 +503,14 @@ void Documentation::patient_notes(const RequestContext& ctx, const std::string& 
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         const Principal& who = ctx.principal();
+        // Clinicians read the whole chart; program staff the check-in notes they write and co-sign;
+        // group leaders the group notes. Everyone sees the notes they wrote themselves.
         ASSIGN_OR_RETURN(bool chart, access_.allowed_patient(tx, ctx, Action::chart_read, patient_id));
-        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, chart ? Action::chart_read : Action::group_note_write,
+        ASSIGN_OR_RETURN(bool checkin_notes, access_.allowed_patient(tx, ctx, Action::checkin_note_write, patient_id));
+        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit,
+                                                chart           ? Action::chart_read
+                                                : checkin_notes ? Action::checkin_note_write
+                                                                : Action::group_note_write,
                                                 patient_id, "chart_notes", patient_id));
         // The member's chart: their own notes, and of each group note only the shared part and their
         // own entry — another member's entry never appears here (rules.md).
@@ -515,7 +521,9 @@ void Documentation::patient_notes(const RequestContext& ctx, const std::string& 
         std::vector<NoteRow> notes;
         for (const auto& r : rows) {
           ASSIGN_OR_RETURN(auto n, load_note(tx, who.org_id, r.text(0)));
-          if (n && (chart || n->kind == "group")) notes.push_back(*n);
+          if (n &&
+              (chart || n->kind == "group" || n->author_id == who.user_id || (checkin_notes && n->kind == "checkin")))
+            notes.push_back(*n);
         }
         std::sort(notes.begin(), notes.end(),
                   [](const NoteRow& a, const NoteRow& b) { return a.occurred_at > b.occurred_at; });

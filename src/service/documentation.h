@@ -26,7 +26,8 @@ class Documentation {
   void add_addendum(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
   void patient_notes(const RequestContext& ctx, const std::string& patient_id, Done done);
 
-  void get_treatment_plan(const RequestContext& ctx, const std::string& patient_id, Done done);
+  // `?version=N` reads an earlier version (every version is kept).
+  void get_treatment_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done);
   void put_treatment_plan(const RequestContext& ctx, const std::string& patient_id, const json::object& body,
                           Done done);
   void review_treatment_plan(const RequestContext& ctx, const std::string& patient_id, const json::object& body,

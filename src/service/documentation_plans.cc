@@ -95,7 +95,16 @@ json::array read_problems(Fields& f, store::Tx& tx, const std::string& org, std:
 
 }  // namespace
 
-void Documentation::get_treatment_plan(const RequestContext& ctx, const std::string& patient_id, Done done) {
+void Documentation::get_treatment_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q,
+                                       Done done) {
+  std::optional<int64_t> wanted;
+  if (auto v = q.get("version")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n < 1)
+      return done(Status(Code::bad_request, "`version` must be a version number (1 or more)."));
+    wanted = n;
+  }
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
@@ -112,8 +121,14 @@ void Documentation::get_treatment_plan(const RequestContext& ctx, const std::str
                      "ORDER BY at DESC",
                      {patient_id}));
         json::object o{{"patient_id", patient_id}};
-        o["version"] = rows.empty() ? 0 : rows[0].i64(0);
-        o["plan"] = rows.empty() ? json::value(nullptr) : parse_any(rows[0].text(1));
+        size_t shown = 0;  // newest first; `?version=N` shows an earlier one
+        if (wanted) {
+          while (shown < rows.size() && rows[shown].i64(0) != *wanted) ++shown;
+          if (shown == rows.size()) return Status::NotFound("There is no such version of the treatment plan.");
+        }
+        o["version"] = rows.empty() ? 0 : rows[shown].i64(0);
+        o["current_version"] = rows.empty() ? 0 : rows[0].i64(0);
+        o["plan"] = rows.empty() ? json::value(nullptr) : parse_any(rows[shown].text(1));
         int64_t last_review = rows.empty() ? 0 : rows[0].i64(3);
         json::array reviews, acks;
         for (const auto& e : events) {

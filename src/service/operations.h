@@ -48,6 +48,8 @@ class Operations {
   void put_attendance(const RequestContext& ctx, const std::string& session_id, const json::object& body, Done done);
   void group_roster(const RequestContext& ctx, const std::string& group_id, const Query& q, Done done);
   void hours(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done);
+  // One patient's attendance records, `?from=&to=` (program-local dates, at most 366 days).
+  void patient_attendance(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done);
 
   void get_certification(const RequestContext& ctx, const std::string& episode_id, Done done);
   void put_certification(const RequestContext& ctx, const std::string& episode_id, const json::object& body, Done done);

@@ -334,6 +334,53 @@ void Operations::hours(const RequestContext& ctx, const std::string& patient_id,
       std::move(done));
 }
 
+void Operations::patient_attendance(const RequestContext& ctx, const std::string& patient_id, const Query& q,
+                                    Done done) {
+  auto from = q.get("from"), to = q.get("to");
+  auto f = from ? parse_date(*from) : std::nullopt, t = to ? parse_date(*to) : std::nullopt;
+  if (!f || !t) return done(Status(Code::bad_request, "`from` and `to` are required dates YYYY-MM-DD."));
+  if (*t < *f || *t - *f > 366)
+    return done(Status(Code::bad_request, "`to` must be on or after `from`, at most 366 days later."));
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        RETURN_IF_ERROR(
+            access_.require_patient(tx, ctx, audit, Action::attendance_read, patient_id, "attendance", patient_id));
+        // A day either side in UTC, then each record kept by its program-local date.
+        ASSIGN_OR_RETURN(
+            auto rows,
+            tx.query("SELECT a.session_id, a.kind, a.session_starts_at, a.session_ends_at, a.status, a.time_in, "
+                     "a.time_out, a.break_minutes, a.minutes, p.time_zone FROM attendance a JOIN programs p ON p.id = "
+                     "a.program_id WHERE a.patient_id = ? AND a.session_starts_at >= ? AND a.session_starts_at < ? "
+                     "ORDER BY a.session_starts_at",
+                     {patient_id, to_millis(local_time_to_utc(*f, 0, "UTC")) - kDay,
+                      to_millis(local_time_to_utc(*t + 1, 0, "UTC")) + kDay}));
+        json::array items;
+        int64_t total = 0;
+        for (const auto& r : rows) {
+          const std::string tz = r.text(9);
+          const int d = local_date(from_millis(r.i64(2)), tz);
+          if (d < *f || d > *t) continue;
+          auto local = [&](int col) {
+            return r.is_null(col) ? json::value(nullptr) : json::value(format_rfc3339_in(from_millis(r.i64(col)), tz));
+          };
+          total += r.i64(8);
+          items.push_back(json::object{{"session_id", r.text(0)},
+                                       {"kind", r.text(1)},
+                                       {"date", format_date(d)},
+                                       {"starts", local(2)},
+                                       {"ends", local(3)},
+                                       {"status", r.text(4)},
+                                       {"time_in", local(5)},
+                                       {"time_out", local(6)},
+                                       {"break_minutes", r.i64(7)},
+                                       {"minutes", r.i64(8)}});
+        }
+        return ok(json::object{{"patient_id", patient_id}, {"items", std::move(items)}, {"attended_minutes", total}});
+      },
+      std::move(done));
+}
+
 void Operations::get_certification(const RequestContext& ctx, const std::string& episode_id, Done done) {
   runner_.write(
       ctx,

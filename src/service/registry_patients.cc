@@ -569,7 +569,8 @@ void RegistryService::discharge_episode(const RequestContext& ctx, const std::st
   auto on = f.date("discharged_on", true);
   auto reason = f.one_of("reason", true, domain::kDischargeReasons);
   const json::object* aftercare = f.object("aftercare", false);
-  f.accept("version");
+  // Optional: when sent, a discharge prepared on a stale copy of the episode is refused.
+  auto version = f.integer("version", false, 1, INT64_MAX);
   f.reject_unknown();
   // Aftercare: the plan in words, referrals, and the first appointment after discharge.
   json::object after_json;
@@ -630,6 +631,8 @@ void RegistryService::discharge_episode(const RequestContext& ctx, const std::st
         }
         RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::episode_update, row->text(1), "episode", id));
         if (row->text(3) != "active") return Status::ConflictWith({"state", id}, "The episode is already discharged.");
+        if (version && *version != row->i64(12))
+          return Status::ConflictWith({"version", id}, "The episode was changed by someone else; reload it.");
         if (*on < row->text(5))
           return Status::Invalid({{"discharged_on", "must not be before admitted_on (" + row->text(5) + ")"}});
         const int64_t now = to_millis(ctx.now);

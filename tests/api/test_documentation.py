@@ -137,6 +137,10 @@ class IndividualNotes(ServerTest):
         r = tech.post("/api/v1/notes", {"kind": "checkin", "patient_id": anna, "text": "Checked in by phone; calm."})
         self.assertEqual(r.status, 201, r)
         checkin_note = r.json["id"]
+        # Program staff list the check-in notes in the chart (not the therapy notes).
+        kinds = {n["id"]: n["kind"] for n in tech.get(f"/api/v1/patients/{anna}/notes").json["items"]}
+        self.assertIn(checkin_note, kinds)
+        self.assertNotIn("individual_soap", kinds.values())
         r = tech.post(f"/api/v1/notes/{checkin_note}/sign")
         self.assertEqual(r.status, 200, r)
         self.assertTrue(r.json["cosign_required"])
@@ -188,6 +192,9 @@ class PlansMedicationsMeetingsDischarge(ServerTest):
         self.assertTrue(got["acknowledged_current"])
         self.assertEqual([v["version"] for v in got["versions"]], [2, 1])
         self.assertEqual(got["next_review_due"], "2026-12-23T08:00:00Z")
+        first = ther.get(f"/api/v1/patients/{anna}/treatment-plan?version=1").json
+        self.assertEqual((first["version"], first["current_version"]), (1, 2))
+        self.assertProblem(ther.get(f"/api/v1/patients/{anna}/treatment-plan?version=9"), 404)
         self.assertEqual(patient.put(f"/api/v1/patients/{anna}/treatment-plan", dict(plan, version=2)).status, 403)
 
     def test_medications_keep_every_version(self):
@@ -248,7 +255,16 @@ class Discharge(ServerTest):
             "plan": "Weekly outpatient therapy", "referrals": [{"name": "Poradnia Leczenia Uzależnień", "kind": "outpatient_therapy"}],
             "first_appointment": {"date": "2026-11-30", "with": "Poradnia, dr K."}, "extra": 1}})
         self.assertProblem(r, 422, ["aftercare.extra"])
-        r = ther.post(f"/api/v1/episodes/{episode}/discharge", {"discharged_on": "2026-11-23", "reason": "step_down", "aftercare": {
+        # The patient's attendance in one list.
+        att = ther.get(f"/api/v1/patients/{pid}/attendance?from=2026-11-16&to=2026-11-29").json
+        self.assertEqual([(a["date"], a["status"], a["minutes"]) for a in att["items"]], [("2026-11-23", "present", 170)])
+        self.assertEqual(att["attended_minutes"], 170)
+        self.assertProblem(ther.get(f"/api/v1/patients/{pid}/attendance?from=2026-11-16"), 400)
+        # A discharge prepared on a stale copy is refused.
+        version = ther.get(f"/api/v1/episodes/{episode}").json["version"]
+        self.assertProblem(ther.post(f"/api/v1/episodes/{episode}/discharge", {"version": version + 1, "discharged_on": "2026-11-23",
+                                                                              "reason": "completed"}), 409)
+        r = ther.post(f"/api/v1/episodes/{episode}/discharge", {"version": version, "discharged_on": "2026-11-23", "reason": "step_down", "aftercare": {
             "plan": "Weekly outpatient therapy", "referrals": [{"name": "Poradnia Leczenia Uzależnień", "kind": "outpatient_therapy"}],
             "first_appointment": {"date": "2026-11-30", "with": "Poradnia, dr K."}}})
         self.assertEqual(r.status, 200, r)
@@ -262,6 +278,10 @@ class Discharge(ServerTest):
         self.assertEqual(s["aftercare"]["first_appointment"]["date"], "2026-11-30")
         self.assertIn("alerts", s)
         self.assertIn("crises", s)
+        # The former care team still reads what it read before: check-ins and attendance.
+        self.assertEqual(ther.get(f"/api/v1/patients/{pid}/checkins").status, 200)
+        self.assertEqual(ther.get(f"/api/v1/patients/{pid}/attendance?from=2026-11-16&to=2026-11-29").status, 200)
+        self.assertEqual(ther.post(f"/api/v1/patients/{pid}/checkins", {"answers": {"mood": 5}}).status, 404)
         # Readmission opens a new episode linked to this one.
         old = self.login("dr.nowak").get(f"/api/v1/episodes/{episode}").json
         r = self.login("dr.nowak").post("/api/v1/episodes", {

@@ -17,6 +17,8 @@ export function englishPatterns(lang) {
     for (const v of variants(entry)) {
       if (variants(target[key]).includes(v) && SAME_WORDS[lang].includes(v)) continue;
       if (!/[A-Za-z]{2}/.test(v.replace(/\{\w+\}/g, ''))) continue;
+      // Placeholders joined by one short word ("{date} with {with}") would match users' own text.
+      if (/\{\w+\}/.test(v) && v.replace(/\{\w+\}/g, '').replace(/[^A-Za-z]/g, '').length <= 5) continue;
       const re = new RegExp(`^${v.split(/\{\w+\}/).map(escape).join('.+?')}$`, 's');
       patterns.push({ key, value: v, re });
     }
