@@ -30,13 +30,17 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function englishPatterns(lang) {
   const target = catalog(lang);
   const patterns = [];
+  // A word that is also the target language's own text for another key ("Data" is Polish for
+  // "date") is not untranslated English.
+  const native = new Set(Object.values(target).flatMap(variants));
   for (const [key, entry] of Object.entries(en)) {
     for (const v of variants(entry)) {
       // The same word in both languages ("Status"), when known to be so.
       if (variants(target[key]).includes(v) && SAME_WORDS[lang].includes(v)) continue;
       if (!/[A-Za-z]{2}/.test(v.replace(/\{\w+\}/g, ''))) continue; // only placeholders
       // Placeholders joined by one short word ("{date} with {with}") would match users' own text.
-      if (/\{\w+\}/.test(v) && v.replace(/\{\w+\}/g, '').replace(/[^A-Za-z]/g, '').length <= 5) continue;
+      if ((v.match(/\{\w+\}/g) || []).length >= 2 && v.replace(/\{\w+\}/g, '').replace(/[^A-Za-z]/g, '').length <= 5) continue;
+      if (native.has(v)) continue;
       const re = new RegExp(`^${v.split(/\{\w+\}/).map(escape).join('.+?')}$`, 's');
       patterns.push({ key, value: v, re });
     }
