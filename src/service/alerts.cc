@@ -251,6 +251,9 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
                                                     const std::string& source_type,
                                                     const std::optional<std::string>& source_id, TimePoint now) const {
   std::vector<RaisedAlert> out;
+  // A calm check-in has nothing to raise: skip the program lookup.
+  if (std::none_of(reasons.begin(), reasons.end(), [](const auto& r) { return r.level != domain::RiskLevel::none; }))
+    return out;
   const int64_t t = to_millis(now);
   ASSIGN_OR_RETURN(auto program, load_program(tx, program_id));
   if (!program) return Status::Internal("alert for an unknown program");

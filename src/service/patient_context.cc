@@ -2,11 +2,25 @@
 
 #include <date/date.h>
 
+#include <unordered_map>
+
 #include "core/time.h"
 
 namespace pomost::service {
 
 ProgramSettings ProgramSettings::parse(const std::string& text) {
+  // Every check-in reads its program's settings; parsing the same JSON again each time was a
+  // measurable share of the writer's work. Keyed by the exact text, so a changed setting is a
+  // new entry and nothing needs invalidating; per thread, so nothing needs locking.
+  thread_local std::unordered_map<std::string, ProgramSettings> cache;
+  if (auto it = cache.find(text); it != cache.end()) return it->second;
+  if (cache.size() > 256) cache.clear();
+  ProgramSettings parsed = parse_uncached(text);
+  cache.emplace(text, parsed);
+  return parsed;
+}
+
+ProgramSettings ProgramSettings::parse_uncached(const std::string& text) {
   ProgramSettings s;
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);

@@ -35,6 +35,8 @@ struct ProgramSettings {
   std::set<std::string> closures;  // YYYY-MM-DD
 
   static ProgramSettings parse(const std::string& text);
+
+  static ProgramSettings parse_uncached(const std::string& text);
   // Minutes to acknowledge an alert of this severity; nullopt for info (no deadline).
   std::optional<int> ack_deadline(const std::string& severity) const;
 };

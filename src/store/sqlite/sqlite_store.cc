@@ -33,8 +33,11 @@ class Conn {
       return Status::Internal("cannot open database " + o.path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     sqlite3_busy_timeout(db_, o.busy_timeout_ms);
     sqlite3_extended_result_codes(db_, 1);
-    const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    // A page cache that holds the hot tables and indexes (SQLite's default is 2 MB): the writer
+    // otherwise re-reads pages from the OS on every batch.
+    const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-16384;"
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                                      "PRAGMA cache_size=-65536;";
     return exec_script(pragmas);
   }
 
