@@ -97,14 +97,9 @@ json::array read_problems(Fields& f, store::Tx& tx, const std::string& org, std:
 
 void Documentation::get_treatment_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q,
                                        Done done) {
-  std::optional<int64_t> wanted;
-  if (auto v = q.get("version")) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end != '\0' || n < 1)
-      return done(Status(Code::bad_request, "`version` must be a version number (1 or more)."));
-    wanted = n;
-  }
+  auto version = q.version();
+  if (!version.ok()) return done(version.status());
+  const std::optional<int64_t> wanted = *version;
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {

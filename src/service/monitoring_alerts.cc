@@ -627,14 +627,9 @@ void read_plan(Fields& f, json::object& out) {
 }  // namespace
 
 void Monitoring::get_safety_plan(const RequestContext& ctx, const std::string& patient_id, const Query& q, Done done) {
-  std::optional<int64_t> wanted;
-  if (auto v = q.get("version")) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end != '\0' || n < 1)
-      return done(Status(Code::bad_request, "`version` must be a version number (1 or more)."));
-    wanted = n;
-  }
+  auto version = q.version();
+  if (!version.ok()) return done(version.status());
+  const std::optional<int64_t> wanted = *version;
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {

@@ -2,6 +2,9 @@
 // rooms, tracks, groups, patients, episodes of care, patient accounts, break-glass access,
 // notifications. Every use case decides access through Access and runs through the Runner.
 #pragma once
+#include <cstdlib>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "service/access.h"
@@ -16,6 +19,16 @@ struct Query {
     auto it = params.find(k);
     if (it == params.end()) return std::nullopt;
     return it->second;
+  }
+  // `?version=N` of records that keep every version: none when absent, 400 when not a number >= 1.
+  Result<std::optional<int64_t>> version() const {
+    auto v = get("version");
+    if (!v) return std::optional<int64_t>();
+    char* end = nullptr;
+    const long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n < 1)
+      return Status(Code::bad_request, "`version` must be a version number (1 or more).");
+    return std::optional<int64_t>(n);
   }
 };
 
