@@ -93,7 +93,7 @@ INSTANTIATE_TEST_SUITE_P(RulesMd, PolicyMatrix,
                              Case{Role::therapist, true, Action::checkin_read, kFormer, kAllow},
                              Case{Role::therapist, true, Action::checkin_write, kFormer, k404},
                              Case{Role::program_staff, false, Action::hours_read, kFormer, kAllow},
-                             Case{Role::program_staff, false, Action::chart_read, kFormer, k404},
+                             Case{Role::program_staff, false, Action::chart_read, kFormer, k403},
                              Case{Role::therapist, true, Action::episode_admit, kFormer, kAllow},
                              Case{Role::program_staff, false, Action::episode_admit, kFormer, k404},
                              // Admins: organization, never clinical content except through break-glass (read-only).

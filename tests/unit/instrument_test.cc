@@ -61,8 +61,11 @@ TEST(Instruments, AllShippedDefinitionsLoadAndSayWhatEachLanguageIs) {
       ASSERT_TRUE(i.language_status.count(lang)) << id << " " << lang;
       // A language marked validated or original must have its own wording for every item.
       if (i.language_status.at(lang) == "validated" || i.language_status.at(lang) == "original")
-        for (const auto& it : i.items)
-          if (it.scored) EXPECT_TRUE(it.text.has(lang)) << id << " " << it.id << " " << lang;
+        for (const auto& it : i.items) {
+          if (it.scored) {
+            EXPECT_TRUE(it.text.has(lang)) << id << " " << it.id << " " << lang;
+          }
+        }
     }
     EXPECT_FALSE(i.licence.empty()) << id;
   }
@@ -291,7 +294,9 @@ TEST(Checkin, FormsAskIntentOnlyAfterThoughtsAndFlagSelfHarm) {
   EXPECT_EQ(fields(st), (std::vector<std::string>{"answers.mood", "answers.sleep_hours"}));
   for (const auto& e : st.errors()) {
     EXPECT_EQ(e.code, "range") << e.field;
-    if (e.field == "answers.mood") EXPECT_EQ(e.params.at("max").to_number<double>(), 10);
+    if (e.field == "answers.mood") {
+      EXPECT_EQ(e.params.at("max").to_number<double>(), 10);
+    }
   }
 }
 
