@@ -38,6 +38,11 @@ export function programsList(): Promise<Program[]> {
   return programs;
 }
 
+/** After a program is created or changed: the next programsList() asks the server again. */
+export function forgetPrograms(): void {
+  programs = null;
+}
+
 export async function programName(id: string | null | undefined): Promise<string | null> {
   if (!id) return null;
   const list = await programsList().catch(() => [] as Program[]);

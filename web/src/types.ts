@@ -45,6 +45,8 @@ export interface CrisisResource {
   phone: string;
   description?: string;
   language?: string;
+  /** The same line in the readers' languages (settings; patients get theirs already chosen). */
+  translations?: Partial<Record<'en' | 'pl' | 'de', { name?: string; description?: string }>>;
 }
 
 export interface Me extends User {
@@ -95,12 +97,17 @@ export interface Group {
   room_id?: string | null;
   capacity: number;
   member_count: number;
+  program_id?: string;
+  version?: number;
+  /** Only from GET /groups/{id}: the members the caller may see. */
+  member_ids?: string[];
 }
 
 export interface Room {
   id: string;
   name: string;
   capacity: number;
+  site_id?: string;
 }
 
 export interface ProgramSettings {
@@ -110,6 +117,8 @@ export interface ProgramSettings {
   escalation_chain?: string[];
   cosignature_required?: boolean;
   closures?: { date: string; reason?: string }[];
+  /** Secrets are write-only: read back as `secret_set`. */
+  webhooks?: { url: string; secret_set?: boolean }[];
   version: number;
 }
 

@@ -253,12 +253,13 @@ export function showProblem(
   summary: HTMLElement,
   e: unknown,
   fields: Record<string, Field<HTMLElement>> = {},
+  message: (fe: FieldError) => { text: string; lang?: string } = fieldMessage,
 ): void {
   for (const f of Object.values(fields)) f.setError(null);
   const list: HTMLElement[] = [];
   if (e instanceof ApiError) {
     for (const fe of e.problem.errors ?? []) {
-      const msg = fieldMessage(fe);
+      const msg = message(fe);
       const target = fields[fe.field] ?? fields[fe.field.split(/[.[]/)[0]];
       if (target) target.setError(msg.text);
       list.push(
