@@ -443,3 +443,59 @@ for (const lang of ['pl', 'de']) {
     assert.equal(seen.length, 6, `screens checked: ${seen.join(', ')}`);
   });
 }
+
+test('a director who lost a program meanwhile is told so, not shown a broken form', async () => {
+  const { context, page, errors } = await newPage(browser);
+  await login(page, srv.url, 'dr.nowak');
+  await page.getByRole('navigation').getByRole('link', { name: 'Programs', exact: true }).click();
+  await card(page, 'Morning Mood & Anxiety IOP').waitFor();
+  // Behind the app's back, the admin takes the mood program away from the director.
+  const staff = (await admin('GET', '/staff?limit=200')).body.items.find((s) => s.username === 'dr.nowak');
+  const evening = (await admin('GET', '/programs')).body.items.find((p) => p.name === 'Evening Recovery IOP');
+  const keep = staff.program_ids;
+  assert.equal((await admin('PATCH', `/staff/${staff.id}`, { version: staff.version, program_ids: [evening.id] })).status, 200);
+  try {
+    await card(page, 'Morning Mood & Anxiety IOP').getByRole('button', { name: 'Edit the settings of Morning Mood & Anxiety IOP' }).click();
+    const alert = page.locator('#main .notice-error');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.ok(/Your role does not allow this\.|Not found, or not available to you\./.test(text), text);
+    assert.equal(await page.getByTestId('settings-form').count(), 0, 'no form without the settings');
+    assert.equal(
+      await card(page, 'Morning Mood & Anxiety IOP').getByRole('button', { name: 'Edit the settings of Morning Mood & Anxiety IOP' }).getAttribute('aria-expanded'),
+      'false',
+    );
+  } finally {
+    const now = (await admin('GET', `/staff/${staff.id}`)).body;
+    assert.equal((await admin('PATCH', `/staff/${staff.id}`, { version: now.version, program_ids: keep })).status, 200);
+  }
+  assert.deepEqual(unexpectedErrors(errors).filter((e) => !/status of (403|404)/.test(e)), []);
+  await context.close();
+});
+
+test('settings changed by someone else meanwhile: refused, then edited on the latest version', async () => {
+  const { context, page, errors } = await newPage(browser);
+  await login(page, srv.url, 'dr.nowak');
+  await page.getByRole('navigation').getByRole('link', { name: 'Programs', exact: true }).click();
+  const evening = card(page, 'Evening Recovery IOP');
+  await evening.getByRole('button', { name: 'Edit the settings of Evening Recovery IOP' }).click();
+  const sf = evening.getByTestId('settings-form');
+  await sf.getByLabel('Warnings (minutes)').fill('720');
+  const prog = (await admin('GET', '/programs')).body.items.find((p) => p.name === 'Evening Recovery IOP');
+  const cur = (await admin('GET', `/programs/${prog.id}/settings`)).body;
+  assert.equal((await admin('PUT', `/programs/${prog.id}/settings`, { version: cur.version, ack_deadlines_minutes: { high: 45 } })).status, 200);
+  await sf.getByRole('button', { name: 'Save settings' }).click();
+  await sf.getByText('Someone else changed this record in the meantime.', { exact: false }).waitFor();
+  assert.equal((await admin('GET', `/programs/${prog.id}/settings`)).body.ack_deadlines_minutes.warning, cur.ack_deadlines_minutes.warning);
+  await sf.getByRole('button', { name: 'Load the latest version' }).click();
+  const fresh = evening.getByTestId('settings-form');
+  await fresh.getByRole('alert').waitFor({ state: 'detached' });
+  assert.equal(await fresh.getByLabel('High alerts (minutes)').inputValue(), '45', 'the other change is shown');
+  await fresh.getByLabel('Warnings (minutes)').fill('720');
+  await fresh.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('The settings of Evening Recovery IOP were saved.').waitFor();
+  const after = (await admin('GET', `/programs/${prog.id}/settings`)).body.ack_deadlines_minutes;
+  assert.deepEqual([after.high, after.warning], [45, 720]);
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
