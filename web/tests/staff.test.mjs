@@ -128,6 +128,8 @@ test('a clinical director works through patients, chart, programs, on-call, staf
     assert.ok(chart.includes(want), `the chart shows "${want}"`);
   }
   assert.equal(new URL(page.url()).pathname, '/chart');
+  // The title is set once the whole chart has rendered (its record sections load after the heading).
+  await page.waitForFunction(() => document.title !== 'Patients · Pomost');
   assert.equal(await page.title(), 'Patient chart · Pomost', 'no patient name in the window title (it lands in history)');
   await checkA11y(page, 'chart');
   await screenshot(page, 'staff-chart');
