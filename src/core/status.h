@@ -79,6 +79,15 @@ class Status {
     keep_writes_ = true;
     return *this;
   }
+  // A refusal that kept writes is stored under its Idempotency-Key as this JSON, so a retry with
+  // the same key answers the same problem again and writes nothing new.
+  boost::json::object to_json() const;
+  static Status from_json(const boost::json::object& o);
+  bool replayed() const { return replayed_; }
+  Status& as_replayed() {
+    replayed_ = true;
+    return *this;
+  }
   // A more specific problem type than the code's (e.g. "session-expired").
   const std::string& type() const { return type_; }
   Status& with_type(std::string type) {
@@ -96,6 +105,7 @@ class Status {
   std::string type_;
   boost::json::object extra_;
   bool keep_writes_ = false;
+  bool replayed_ = false;
 };
 
 // A value or the Status explaining why there is none.

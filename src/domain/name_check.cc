@@ -45,6 +45,20 @@ bool matches(const std::string& word, const std::string& name) {
   return word.size() >= stem.size() && word.compare(0, stem.size(), stem) == 0 && word.size() <= name.size() + 3;
 }
 
+// Polish four-letter short forms are everyday-word-sized ("Ani" is also "nor"), so only their
+// own case forms count: -ia (Anię, Aniu) and -ka (Ankę, Anki, Anko, Ance). "ą" folds to "a", so the
+// instrumental is the form itself. Other short forms (Tina, Wera) stay exact: "tiny", "were".
+void add_polish_short_forms(const std::string& folded, std::vector<std::string>& exact) {
+  if (folded.size() != 4) return;
+  const std::string stem = folded.substr(0, 3);
+  if (folded.compare(2, 2, "ia") == 0) {
+    for (const char* e : {"e", "u"}) exact.push_back(stem + e);
+  } else if (folded.compare(2, 2, "ka") == 0) {
+    for (const char* e : {"e", "i", "o"}) exact.push_back(stem + e);
+    exact.push_back(folded.substr(0, 2) + "ce");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> name_matches(std::string_view text, const std::vector<PersonName>& names,
@@ -61,6 +75,7 @@ std::vector<std::string> name_matches(std::string_view text, const std::vector<P
     for (const auto& nick : n.nicknames) {
       const std::string f = fold_name(nick);
       (utf8_length(f) >= 5 ? all_parts : exact).push_back(f);
+      if (utf8_length(f) == 4) add_polish_short_forms(f, exact);
     }
   }
   const auto words = words_of(text);

@@ -126,6 +126,7 @@ HttpResponse problem(const Status& st, const std::string& request_id, const std:
   r.body = json::serialize(o);
   if (code == 429) r.set("Retry-After", std::to_string(st.retry_after() > 0 ? st.retry_after() : 1));
   if (code == 503) r.set("Retry-After", "1");
+  if (st.replayed()) r.set("Idempotent-Replayed", "true");
   return r;
 }
 

@@ -47,6 +47,9 @@ Status Runner::append_audit(const audit::Chain& chain, store::Tx& tx, const Requ
 
 namespace {
 
+// The status column's value for a stored refusal; its problem is in response.problem.
+constexpr int64_t kStoredProblem = 0;
+
 std::string fingerprint(const RequestContext& ctx) {
   return auth::blake2b(ctx.method + "\n" + ctx.path + "\n" + ctx.body);
 }
@@ -71,8 +74,15 @@ void Runner::write(const RequestContext& ctx, WriteBody body, Done done) {
         } else {
           boost::system::error_code ec;
           json::value stored = json::parse(prior->text(2), ec);
-          *result =
-              Reply{static_cast<int>(prior->i64(1)), ec ? json::value() : stored, {{"Idempotent-Replayed", "true"}}};
+          if (prior->i64(1) == kStoredProblem) {
+            const json::value* problem =
+                !ec && stored.is_object() ? stored.as_object().if_contains("problem") : nullptr;
+            *result = problem && problem->is_object() ? Status::from_json(problem->as_object()).as_replayed()
+                                                      : Status::Internal("a stored answer could not be read");
+          } else {
+            *result =
+                Reply{static_cast<int>(prior->i64(1)), ec ? json::value() : stored, {{"Idempotent-Replayed", "true"}}};
+          }
         }
         return Status::Ok();
       }
@@ -96,14 +106,20 @@ void Runner::write(const RequestContext& ctx, WriteBody body, Done done) {
       }
     }
     RETURN_IF_ERROR(tx.exec("RELEASE use_case").status());
-    if (r.ok() && idempotent) {
+    // A refusal that kept its writes (a safety answer in an incomplete submission) is stored too:
+    // a retry must not record the risk event twice.
+    const bool kept_refusal = !r.ok() && r.status().keep_writes();
+    if (idempotent && (r.ok() || kept_refusal)) {
       RETURN_IF_ERROR(
           tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", {c.who->user_id, *c.idempotency_key})
               .status());
+      const int64_t status = r.ok() ? r->status : kStoredProblem;
+      const std::string response =
+          r.ok() ? json::serialize(r->body) : json::serialize(json::object{{"problem", r.status().to_json()}});
       RETURN_IF_ERROR(tx.exec("INSERT INTO idempotency_keys (org_id, user_id, key, request_hash, status, response, "
                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              {c.who->org_id, c.who->user_id, *c.idempotency_key, store::Blob{fingerprint(c)},
-                               r->status, json::serialize(r->body), to_millis(c.now)})
+                              {c.who->org_id, c.who->user_id, *c.idempotency_key, store::Blob{fingerprint(c)}, status,
+                               response, to_millis(c.now)})
                           .status());
     }
     if (c.who && !audit.entries().empty()) {

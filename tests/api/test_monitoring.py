@@ -98,7 +98,7 @@ class Submissions(ServerTest):
         answers = {f"phq9_{i}": 3 for i in range(1, 9)}
         answers["phq9_9"] = 0
         r = c.post(f"/api/v1/patients/{self.emily}/assessments", {"instrument": "phq9", "answers": answers})
-        self.assertEqual(sorted(x["rule"] for x in r.json["risk"]["reasons"]), ["phq9_severe", "phq9_deterioration"][::-1] if False else sorted(["phq9_severe", "phq9_deterioration"]))
+        self.assertEqual(sorted(x["rule"] for x in r.json["risk"]["reasons"]), ["phq9_deterioration", "phq9_severe"])
         # A patient cannot submit the clinician-administered C-SSRS.
         r = p.post(f"/api/v1/patients/{self.emily}/assessments", {"instrument": "cssrs_screener", "answers": {}})
         self.assertEqual(r.status, 403)
@@ -115,6 +115,31 @@ class Submissions(ServerTest):
         self.assertEqual(b.header("idempotent-replayed"), "true")
         self.assertEqual(self.count("checkins", f"patient_id = '{self.anna}'"), before + 1)
         self.assertEqual(self.count("risk_events", f"patient_id = '{self.anna}'"), events + 1)
+
+    def test_idempotent_retry_of_a_refused_checkin_records_its_safety_answer_once(self):
+        p = self.login("anna.k")
+        where = f"patient_id = '{self.anna}' AND source_type = 'refused_checkin'"
+        events = self.count("risk_events", where)
+        checkins = self.count("checkins", f"patient_id = '{self.anna}'")
+        body = {"answers": dict(CHECKIN_OK, self_harm_thoughts=1, self_harm_intent=0)}
+        del body["answers"]["mood"]
+        a = p.post(f"/api/v1/patients/{self.anna}/checkins", body, headers={"Idempotency-Key": "refused-1"})
+        self.assertProblem(a, 422, ["answers.mood"])
+        self.assertEqual(a.json["risk_event"]["recorded"], True)
+        self.assertEqual(self.count("risk_events", where), events + 1)
+        b = p.post(f"/api/v1/patients/{self.anna}/checkins", body, headers={"Idempotency-Key": "refused-1"})
+        self.assertProblem(b, 422, ["answers.mood"])
+        self.assertEqual(b.header("idempotent-replayed"), "true")
+        self.assertEqual(b.json["risk_event"], a.json["risk_event"])
+        self.assertEqual(b.json["crisis_resources"], a.json["crisis_resources"])
+        self.assertEqual(self.count("risk_events", where), events + 1)
+        self.assertEqual(self.count("checkins", f"patient_id = '{self.anna}'"), checkins)
+        # The same key with another body is refused and records nothing.
+        c = p.post(f"/api/v1/patients/{self.anna}/checkins", {"answers": dict(body["answers"], anxiety=5)},
+                   headers={"Idempotency-Key": "refused-1"})
+        self.assertProblem(c, 422, ["Idempotency-Key"])
+        self.assertNotIn("risk_event", c.json)
+        self.assertEqual(self.count("risk_events", where), events + 1)
 
     def test_patients_see_nothing_of_alerts_or_other_patients(self):
         p = self.login("anna.k")

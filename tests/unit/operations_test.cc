@@ -191,17 +191,23 @@ TEST(NameCheck, MatchesNamesInflectionsAndInitials) {
 
 TEST(NameCheck, ShortFormsOfGivenNames) {
   NicknameTable table;
-  table.load({{"Katarzyna", {"Kasia", "Kaśka"}}, {"Anna", {"Ania"}}});
+  table.load({{"Katarzyna", {"Kasia", "Kaśka"}}, {"Anna", {"Ania"}}, {"Ewa", {"Ewka"}}, {"Weronika", {"Wera"}}});
   std::vector<PersonName> others = {{"Katarzyna", "Wójcik", table.of("katarzyna")},
-                                    {"Anna", "Nowak", table.of("ANNA")}};
+                                    {"Anna", "Nowak", table.of("ANNA")},
+                                    {"Ewa", "Lis", table.of("Ewa")},
+                                    {"Weronika", "Zając", table.of("Weronika")}};
   auto m = [&](const char* text) {
     return name_matches(text, others, {});
   };
   EXPECT_EQ(m("Rozmawiała z Kasią, potem z Kaśką."), (std::vector<std::string>{"Kasią", "Kaśką"}));
   EXPECT_EQ(m("Kasia came late"), std::vector<std::string>{"Kasia"});
-  EXPECT_EQ(m("Poprosiła Anię o radę"), std::vector<std::string>{});  // four letters: exact only
+  // Four-letter Polish short forms: their own case forms only.
+  EXPECT_EQ(m("Poprosiła Anię o radę, Aniu"), (std::vector<std::string>{"Anię", "Aniu"}));
   EXPECT_EQ(m("Ania"), std::vector<std::string>{"Ania"});
   EXPECT_EQ(m("nie było ani razu"), std::vector<std::string>{});  // "ani" is a word, not Ania
+  EXPECT_EQ(m("Ewki nie było, o Ewce mówiono, z Ewką"), (std::vector<std::string>{"Ewki", "Ewce", "Ewką"}));
+  EXPECT_EQ(m("they were late"), std::vector<std::string>{});  // "Wera" stays exact
+  EXPECT_EQ(m("Wera"), std::vector<std::string>{"Wera"});
   EXPECT_TRUE(table.of("Piotr").empty());
 }
 
