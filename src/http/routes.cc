@@ -71,6 +71,7 @@ void Api::routes() {
   // Rooms and groups
   add("POST", "/api/v1/rooms", true, [&reg](Call& c) { reg.create_room(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/rooms", true, [&reg](Call& c) { reg.list_rooms(c.ctx, c.done); });
+  add("GET", "/api/v1/sites", true, [&reg](Call& c) { reg.list_sites(c.ctx, c.done); });
   add("POST", "/api/v1/groups", true, [&reg](Call& c) { reg.create_group(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/groups", true, [&reg](Call& c) { reg.list_groups(c.ctx, c.query, c.done); });
   add("GET", "/api/v1/groups/{id}", true, [&reg](Call& c) { reg.get_group(c.ctx, c.param("id"), c.done); });

@@ -132,7 +132,7 @@ Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::st
   ASSIGN_OR_RETURN(
       auto u, tx.query_one("SELECT role, licensed, active FROM users WHERE id = ? AND org_id = ?", {user_id, org_id}));
   if (!u || u->text(0) == "patient" || !u->boolean(2)) {
-    errors.push_back({field, "is not an active staff member"});
+    errors.push_back({field, "is not an active staff member", "not_staff"});
     return false;
   }
   const std::string role = u->text(0);
@@ -140,19 +140,24 @@ Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::st
                           : std::find(check.roles.begin(), check.roles.end(), role) == check.roles.end()) {
     std::string list;
     for (const auto& r : check.roles) list += (list.empty() ? "" : ", ") + r;
-    errors.push_back({field, check.roles.empty() ? "must be a clinical staff member, not an admin"
-                                                 : "must be a staff member with role " + list});
+    if (check.roles.empty()) {
+      errors.push_back({field, "must be a clinical staff member, not an admin", "not_clinical"});
+    } else {
+      json::array roles;
+      for (const auto& r : check.roles) roles.emplace_back(r);
+      errors.push_back({field, "must be a staff member with role " + list, "role", {{"allowed", std::move(roles)}}});
+    }
     return false;
   }
   if (check.must_be_licensed && !u->boolean(1)) {
-    errors.push_back({field, "must be a licensed clinician"});
+    errors.push_back({field, "must be a licensed clinician", "not_licensed"});
     return false;
   }
   if (check.program_id) {
     ASSIGN_OR_RETURN(auto a, tx.query_one("SELECT 1 FROM staff_programs WHERE user_id = ? AND program_id = ?",
                                           {user_id, *check.program_id}));
     if (!a) {
-      errors.push_back({field, "is not assigned to this program"});
+      errors.push_back({field, "is not assigned to this program", "not_assigned"});
       return false;
     }
   }

@@ -89,7 +89,7 @@ void validate_settings(const json::object& body, const json::object& current, js
     for (size_t i = 0; i < arr->size(); ++i) {
       std::string p = "crisis_resources[" + std::to_string(i) + "]";
       if (!(*arr)[i].is_object()) {
-        errors.push_back({p, "must be an object"});
+        errors.push_back({p, "must be an object", "type", {{"expected", "object"}}});
         continue;
       }
       Fields g((*arr)[i].as_object(), p);
@@ -129,13 +129,14 @@ void validate_settings(const json::object& body, const json::object& current, js
         items.push_back(std::move(r));
       }
     }
-    if (arr->size() > 20) errors.push_back({"crisis_resources", "must have at most 20 items"});
+    if (arr->size() > 20)
+      errors.push_back({"crisis_resources", "must have at most 20 items", "max_items", {{"max", 20}}});
     out["crisis_resources"] = std::move(items);
   }
   if (auto* o = f.object("measurement_schedule", false)) {
     Fields g(*o, "measurement_schedule");
     auto cutoff = g.string("checkin_cutoff", false, {5, 5});
-    if (cutoff && !valid_hhmm(*cutoff)) g.fail("checkin_cutoff", "must be a time HH:MM");
+    if (cutoff && !valid_hhmm(*cutoff)) g.fail("checkin_cutoff", "must be a time HH:MM", "time");
     g.one_of("audit_c_cutoffs", false, {"us", "de_s3"});
     g.boolean("pcl5", false);
     g.boolean("ede_qs_licence_recorded", false);
@@ -184,7 +185,7 @@ void validate_settings(const json::object& body, const json::object& current, js
     for (size_t i = 0; i < arr->size(); ++i) {
       std::string p = "webhooks[" + std::to_string(i) + "]";
       if (!(*arr)[i].is_object()) {
-        errors.push_back({p, "must be an object"});
+        errors.push_back({p, "must be an object", "type", {{"expected", "object"}}});
         continue;
       }
       Fields g((*arr)[i].as_object(), p);
@@ -194,7 +195,7 @@ void validate_settings(const json::object& body, const json::object& current, js
       g.reject_unknown();
       if (url && !(url->rfind("https://", 0) == 0 || url->rfind("http://127.0.0.1", 0) == 0 ||
                    url->rfind("http://localhost", 0) == 0))
-        g.fail("url", "must be an https:// address (plain http only to this machine)");
+        g.fail("url", "must be an https:// address (plain http only to this machine)", "https");
       if (url && !secret) {
         // Keep the stored secret of an unchanged URL; secrets are never sent back.
         if (old) {
@@ -202,7 +203,7 @@ void validate_settings(const json::object& body, const json::object& current, js
             if (h.is_object() && h.as_object().contains("url") && h.as_object().at("url") == json::value(*url))
               secret = std::string(h.as_object().at("secret").as_string());
         }
-        if (!secret) g.fail("secret", "is required for a new webhook (at least 16 characters)");
+        if (!secret) g.fail("secret", "is required for a new webhook (at least 16 characters)", "required");
       }
       for (auto& e : g.errors()) errors.push_back(e);
       if (g.ok()) {
@@ -219,7 +220,7 @@ void validate_settings(const json::object& body, const json::object& current, js
     for (size_t i = 0; i < arr->size(); ++i) {
       std::string p = "closures[" + std::to_string(i) + "]";
       if (!(*arr)[i].is_object()) {
-        errors.push_back({p, "must be an object"});
+        errors.push_back({p, "must be an object", "type", {{"expected", "object"}}});
         continue;
       }
       Fields g((*arr)[i].as_object(), p);
@@ -291,13 +292,13 @@ void RegistryService::create_program(const RequestContext& ctx, const json::obje
         if (site_id) {
           ASSIGN_OR_RETURN(auto s,
                            tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
-          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
+          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization", "unknown_site"}});
           site = *site_id;
         } else {
           ASSIGN_OR_RETURN(auto sites,
                            tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
           if (sites.size() != 1)
-            return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
+            return Status::Invalid({{"site_id", "is required when the organization has several sites", "required"}});
           site = sites[0].text(0);
         }
         const std::string id = auth::new_id("prg");
@@ -529,11 +530,12 @@ void RegistryService::put_on_call(const RequestContext& ctx, const std::string& 
         };
         std::vector<Shift> shifts;
         if (entries) {
-          if (entries->size() > 2000) errors.push_back({"entries", "must have at most 2000 items"});
+          if (entries->size() > 2000)
+            errors.push_back({"entries", "must have at most 2000 items", "max_items", {{"max", 2000}}});
           for (size_t i = 0; i < entries->size(); ++i) {
             std::string p = "entries[" + std::to_string(i) + "]";
             if (!(*entries)[i].is_object()) {
-              errors.push_back({p, "must be an object"});
+              errors.push_back({p, "must be an object", "type", {{"expected", "object"}}});
               continue;
             }
             Fields g((*entries)[i].as_object(), p);
@@ -544,7 +546,7 @@ void RegistryService::put_on_call(const RequestContext& ctx, const std::string& 
             g.accept("display_name");
             g.reject_unknown();
             if (starts && ends && *parse_rfc3339(*starts) >= *parse_rfc3339(*ends))
-              g.fail("ends", "must be after starts");
+              g.fail("ends", "must be after starts", "after_start");
             if (staff) {
               // Only licensed staff of this program may be on call (rules.md).
               std::vector<FieldError> staff_errors;
@@ -591,15 +593,16 @@ void RegistryService::create_track(const RequestContext& ctx, const std::string&
       const auto& d = (*weekdays)[i];
       if (std::find(domain::kWeekdays.begin(), domain::kWeekdays.end(), d) == domain::kWeekdays.end())
         f.errors().push_back(
-            {"weekdays[" + std::to_string(i) + "]", "must be one of mon, tue, wed, thu, fri, sat, sun"});
+            {"weekdays[" + std::to_string(i) + "]", "must be one of mon, tue, wed, thu, fri, sat, sun", "one_of"});
       else if (!seen.insert(d).second)
-        f.errors().push_back({"weekdays[" + std::to_string(i) + "]", "is listed twice"});
+        f.errors().push_back({"weekdays[" + std::to_string(i) + "]", "is listed twice", "duplicate"});
     }
-    if (weekdays->empty()) f.fail("weekdays", "must name at least one day");
+    if (weekdays->empty()) f.fail("weekdays", "must name at least one day", "min_items", {{"min", 1}});
   }
-  if (start && !valid_hhmm(*start)) f.fail("start", "must be a time HH:MM");
-  if (end && !valid_hhmm(*end)) f.fail("end", "must be a time HH:MM");
-  if (start && end && valid_hhmm(*start) && valid_hhmm(*end) && *end <= *start) f.fail("end", "must be after start");
+  if (start && !valid_hhmm(*start)) f.fail("start", "must be a time HH:MM", "time");
+  if (end && !valid_hhmm(*end)) f.fail("end", "must be a time HH:MM", "time");
+  if (start && end && valid_hhmm(*start) && valid_hhmm(*end) && *end <= *start)
+    f.fail("end", "must be after start", "after_start");
   if (!f.ok()) return done(f.status());
   runner_.write(
       ctx,

@@ -58,6 +58,7 @@ class RegistryService {
   // Rooms and groups
   void create_room(const RequestContext& ctx, const json::object& body, Done done);
   void list_rooms(const RequestContext& ctx, Done done);
+  void list_sites(const RequestContext& ctx, Done done);
   void create_group(const RequestContext& ctx, const json::object& body, Done done);
   void list_groups(const RequestContext& ctx, const Query& q, Done done);
   void get_group(const RequestContext& ctx, const std::string& id, Done done);

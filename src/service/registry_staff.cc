@@ -34,7 +34,9 @@ Status check_programs(store::Tx& tx, const std::string& org, const std::vector<s
                       std::vector<FieldError>& errors) {
   for (size_t i = 0; i < ids.size(); ++i) {
     ASSIGN_OR_RETURN(auto p, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?", {ids[i], org}));
-    if (!p) errors.push_back({"program_ids[" + std::to_string(i) + "]", "is not a program of this organization"});
+    if (!p)
+      errors.push_back(
+          {"program_ids[" + std::to_string(i) + "]", "is not a program of this organization", "unknown_program"});
   }
   return {};
 }
@@ -226,13 +228,13 @@ void RegistryService::create_room(const RequestContext& ctx, const json::object&
         if (site_id) {
           ASSIGN_OR_RETURN(auto s,
                            tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
-          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization"}});
+          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization", "unknown_site"}});
           site = *site_id;
         } else {
           ASSIGN_OR_RETURN(auto sites,
                            tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
           if (sites.size() != 1)
-            return Status::Invalid({{"site_id", "is required when the organization has several sites"}});
+            return Status::Invalid({{"site_id", "is required when the organization has several sites", "required"}});
           site = sites[0].text(0);
         }
         const std::string id = auth::new_id("rom");
@@ -272,6 +274,18 @@ void RegistryService::list_rooms(const RequestContext& ctx, Done done) {
   }));
 }
 
+void RegistryService::list_sites(const RequestContext& ctx, Done done) {
+  RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "site"), done);
+  done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
+    ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, name, time_zone FROM sites WHERE org_id = ? ORDER BY name, id",
+                                         {ctx.principal().org_id}));
+    json::array items;
+    for (const auto& r : rows)
+      items.push_back(json::object{{"id", r.text(0)}, {"name", r.text(1)}, {"time_zone", r.text(2)}});
+    return ok(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  }));
+}
+
 namespace {
 
 struct GroupInput {
@@ -300,31 +314,55 @@ GroupInput read_group(Fields& f, bool create) {
 
 // Members are patients: changing them touches patient data, so each member is checked against
 // the policy (attendance_write: the people who run the group) and audited.
+// `current` are the group's members now: one kept in the list needs no new checks. `hidden` are
+// the current members the caller may not see: never shown to them, they stay whatever the list
+// says, and count against the capacity.
 static Status check_members(const Access& access, store::Tx& tx, const RequestContext& ctx, Audit& audit,
-                            const std::vector<std::string>& members, const std::string& program_id, int64_t capacity,
+                            const std::vector<std::string>& members, const std::set<std::string>& current,
+                            const std::set<std::string>& hidden, const std::string& program_id, int64_t capacity,
                             const std::string& group_id, std::vector<FieldError>& errors) {
   std::set<std::string> seen;
   for (size_t i = 0; i < members.size(); ++i) {
     std::string p = "member_ids[" + std::to_string(i) + "]";
     if (!seen.insert(members[i]).second) {
-      errors.push_back({p, "is listed twice"});
+      errors.push_back({p, "is listed twice", "duplicate"});
       continue;
     }
+    if (current.count(members[i])) continue;
     ASSIGN_OR_RETURN(bool may, access.allowed_patient(tx, ctx, Action::patient_read, members[i]));
     if (!may) {
       audit.denied("group_member_add", "group", group_id, members[i], "deny.no_relationship");
-      errors.push_back({p, "is not a patient you can see"});
+      errors.push_back({p, "is not a patient you can see", "not_visible"});
       continue;
     }
     ASSIGN_OR_RETURN(
         auto ep, tx.query_one("SELECT 1 FROM episodes WHERE patient_id = ? AND program_id = ? AND status = 'active'",
                               {members[i], program_id}));
-    if (!ep) errors.push_back({p, "has no active episode in this group's program"});
+    if (!ep) errors.push_back({p, "has no active episode in this group's program", "no_active_episode"});
   }
-  if (static_cast<int64_t>(members.size()) > capacity)
-    errors.push_back({"member_ids", "has " + std::to_string(members.size()) + " members; the capacity is " +
-                                        std::to_string(capacity)});
+  seen.insert(hidden.begin(), hidden.end());
+  const auto count = static_cast<int64_t>(seen.size());
+  if (count > capacity)
+    errors.push_back({"member_ids",
+                      "has " + std::to_string(count) + " members; the capacity is " + std::to_string(capacity),
+                      "over_capacity",
+                      {{"count", count}, {"capacity", capacity}}});
   return {};
+}
+
+// The members the caller may see (each read on record); the others are only counted.
+static Result<json::array> visible_members(const Access& access, store::Tx& tx, const RequestContext& ctx, Audit& audit,
+                                           const std::string& group_id) {
+  ASSIGN_OR_RETURN(auto members,
+                   tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {group_id}));
+  json::array ids;
+  for (const auto& m : members) {
+    ASSIGN_OR_RETURN(bool may, access.allowed_patient(tx, ctx, Action::patient_read, m.text(0)));
+    if (!may) continue;
+    audit.record("group_member_read", "group", group_id, m.text(0));
+    ids.emplace_back(m.text(0));
+  }
+  return ids;
 }
 
 void RegistryService::create_group(const RequestContext& ctx, const json::object& body, Done done) {
@@ -338,7 +376,7 @@ void RegistryService::create_group(const RequestContext& ctx, const json::object
         const Principal& who = ctx.principal();
         ASSIGN_OR_RETURN(auto track, tx.query_one("SELECT program_id FROM tracks WHERE id = ? AND org_id = ?",
                                                   {*g.track_id, who.org_id}));
-        if (!track) return Status::Invalid({{"track_id", "is not a track of this organization"}});
+        if (!track) return Status::Invalid({{"track_id", "is not a track of this organization", "unknown_track"}});
         const std::string program_id = track->text(0);
         RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_manage, program_id));
         std::vector<FieldError> errors;
@@ -347,17 +385,18 @@ void RegistryService::create_group(const RequestContext& ctx, const json::object
         if (g.co_leader_id) {
           ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
           (void)cl;
-          if (*g.co_leader_id == *g.leader_id) errors.push_back({"co_leader_id", "must differ from leader_id"});
+          if (*g.co_leader_id == *g.leader_id)
+            errors.push_back({"co_leader_id", "must differ from leader_id", "same_as_leader"});
         }
         if (g.room_id) {
           ASSIGN_OR_RETURN(auto room,
                            tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
-          if (!room) errors.push_back({"room_id", "is not a room of this organization"});
+          if (!room) errors.push_back({"room_id", "is not a room of this organization", "unknown_room"});
         }
         const int64_t capacity = g.capacity.value_or(domain::kDefaultGroupCapacity);
         const std::string id = auth::new_id("grp");
         std::vector<std::string> members = g.member_ids.value_or(std::vector<std::string>{});
-        RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, members, program_id, capacity, id, errors));
+        RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, members, {}, {}, program_id, capacity, id, errors));
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         const int64_t now = to_millis(ctx.now);
         RETURN_IF_ERROR(
@@ -418,18 +457,10 @@ void RegistryService::get_group(const RequestContext& ctx, const std::string& id
         const bool leads = row->text(5) == ctx.principal().user_id || row->opt_text(6) == ctx.principal().user_id;
         if (!leads) RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::groups_read, row->text(1)));
         json::object o = group_json(*row);
-        ASSIGN_OR_RETURN(auto members,
-                         tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
-        json::array ids;
-        for (const auto& m : members) {
-          // Members are listed only to those who may see each of them.
-          ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::patient_read, m.text(0)));
-          if (!may) continue;
-          audit.record("group_member_read", "group", id, m.text(0));
-          ids.emplace_back(m.text(0));
-        }
+        ASSIGN_OR_RETURN(auto ids, visible_members(access_, tx, ctx, audit, id));
+        ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
         o["member_ids"] = std::move(ids);
-        o["member_count"] = static_cast<int64_t>(members.size());
+        o["member_count"] = n->i64(0);
         return ok(std::move(o));
       },
       std::move(done));
@@ -455,7 +486,7 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
         if (g.track_id) {
           ASSIGN_OR_RETURN(
               auto t, tx.query_one("SELECT 1 FROM tracks WHERE id = ? AND program_id = ?", {*g.track_id, program_id}));
-          if (!t) errors.push_back({"track_id", "is not a track of this group's program"});
+          if (!t) errors.push_back({"track_id", "is not a track of this group's program", "unknown_track"});
         }
         if (g.leader_id) {
           ASSIGN_OR_RETURN(bool l, check_staff(tx, who.org_id, *g.leader_id, {}, "leader_id", errors));
@@ -465,17 +496,36 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
           ASSIGN_OR_RETURN(bool cl, check_staff(tx, who.org_id, *g.co_leader_id, {}, "co_leader_id", errors));
           (void)cl;
         }
+        {
+          const std::string leader = g.leader_id.value_or(row->text(5));
+          const std::optional<std::string> co = g.clear_co_leader ? std::nullopt
+                                                : g.co_leader_id  ? g.co_leader_id
+                                                                  : row->opt_text(6);
+          if (co && *co == leader)
+            errors.push_back(
+                {g.co_leader_id ? "co_leader_id" : "leader_id", "leader and co-leader must differ", "same_as_leader"});
+        }
         if (g.room_id) {
           ASSIGN_OR_RETURN(auto room,
                            tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
-          if (!room) errors.push_back({"room_id", "is not a room of this organization"});
+          if (!room) errors.push_back({"room_id", "is not a room of this organization", "unknown_room"});
         }
         const int64_t capacity = g.capacity.value_or(row->i64(8));
+        std::set<std::string> current, hidden;
         if (g.member_ids) {
-          RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, *g.member_ids, program_id, capacity, id, errors));
+          ASSIGN_OR_RETURN(auto old, tx.query("SELECT patient_id FROM group_members WHERE group_id = ?", {id}));
+          for (const auto& o : old) {
+            current.insert(o.text(0));
+            ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::patient_read, o.text(0)));
+            if (!may) hidden.insert(o.text(0));
+          }
+          RETURN_IF_ERROR(
+              check_members(access_, tx, ctx, audit, *g.member_ids, current, hidden, program_id, capacity, id, errors));
         } else {
           ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
-          if (n->i64(0) > capacity) errors.push_back({"capacity", "is below the current number of members"});
+          if (n->i64(0) > capacity)
+            errors.push_back(
+                {"capacity", "is below the current number of members", "below_members", {{"members", n->i64(0)}}});
         }
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         RETURN_IF_ERROR(tx.exec(
@@ -487,9 +537,9 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
             {g.track_id, g.name, g.kind, g.leader_id, g.clear_co_leader, g.co_leader_id, g.clear_room, g.room_id,
              capacity, to_millis(ctx.now), id}));
         if (g.member_ids) {
-          ASSIGN_OR_RETURN(auto old, tx.query("SELECT patient_id FROM group_members WHERE group_id = ?", {id}));
-          std::set<std::string> next(g.member_ids->begin(), g.member_ids->end()), before;
-          for (const auto& o : old) before.insert(o.text(0));
+          std::set<std::string> next(g.member_ids->begin(), g.member_ids->end());
+          next.insert(hidden.begin(), hidden.end());
+          const std::set<std::string>& before = current;
           for (const auto& p : before)
             if (!next.count(p)) {
               RETURN_IF_ERROR(tx.exec("DELETE FROM group_members WHERE group_id = ? AND patient_id = ?", {id, p}));
@@ -506,11 +556,10 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
         ASSIGN_OR_RETURN(auto updated,
                          tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
         json::object o = group_json(*updated);
-        ASSIGN_OR_RETURN(auto members,
-                         tx.query("SELECT patient_id FROM group_members WHERE group_id = ? ORDER BY patient_id", {id}));
-        json::array ids;
-        for (const auto& m : members) ids.emplace_back(m.text(0));
+        ASSIGN_OR_RETURN(auto ids, visible_members(access_, tx, ctx, audit, id));
+        ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
         o["member_ids"] = std::move(ids);
+        o["member_count"] = n->i64(0);
         return ok(std::move(o));
       },
       std::move(done));

@@ -149,6 +149,28 @@ class StaffAndGroups(ServerTest):
         self.assertEqual(len(r.json["member_ids"]), 3)
         listed = self.login("n.schulz").get(f"/api/v1/groups?program_id={mood}").json["items"]
         self.assertIn("DBT skills", [g["name"] for g in listed])
+        # Codes a client can translate.
+        codes = lambda r: {e["field"]: e["code"] for e in r.json["errors"]}
+        r = director.patch("/api/v1/groups/" + group["id"], {"version": r.json["version"], "capacity": 2,
+                                                             "co_leader_id": self.ids["users"]["k.wolf"]})
+        self.assertProblem(r, 422, ["capacity", "co_leader_id"])
+        self.assertEqual(codes(r), {"capacity": "below_members", "co_leader_id": "same_as_leader"})
+        self.assertEqual([e["params"] for e in r.json["errors"] if e["field"] == "capacity"], [{"members": 3}])
+        # Members the caller cannot see are neither shown nor dropped by a list that leaves them out,
+        # yet they count against the capacity.
+        current = admin.get("/api/v1/groups/" + group["id"]).json
+        self.assertEqual((current["member_ids"], current["member_count"]), ([], 3))
+        r = admin.patch("/api/v1/groups/" + group["id"], {"version": current["version"], "member_ids": [], "name": "DBT skills II"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["member_ids"], r.json["member_count"], r.json["name"]), ([], 3, "DBT skills II"))
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM group_members WHERE group_id = '{group['id']}'"), "3")
+        r = director.patch("/api/v1/groups/" + group["id"], {"version": r.json["version"], "capacity": 3, "member_ids": members + [members[0]]})
+        self.assertProblem(r, 422, ["member_ids[3]"])
+        self.assertEqual(codes(r), {"member_ids[3]": "duplicate"})
+        sites = admin.get("/api/v1/sites")
+        self.assertEqual(sites.status, 200, sites)
+        self.assertEqual([x["id"] for x in sites.json["items"]], [room.json["site_id"]])
+        self.assertEqual(self.login("anna.k").get("/api/v1/sites").status, 403)
 
 
 class PatientsAndEpisodes(ServerTest):

@@ -22,28 +22,46 @@ export interface EditorEvents {
 
 const num = (v: unknown) => (typeof v === 'number' ? fmtNumber(v, 2) : String(v ?? ''));
 
-/** The server's field errors of these screens in the interface language (codes, then known messages). */
+/** The server's field errors of these screens in the interface language, by their codes. */
 export function adminMessage(fe: FieldError): { text: string; lang?: string } {
-  const m = fe.message ?? '';
   const p = fe.params ?? {};
-  if (/^ack_deadlines_minutes\.(imminent|high)$/.test(fe.field) && fe.code === 'range' && typeof p.max === 'number' && p.max <= 60) {
-    return { text: t('settings.err_floor', { max: num(p.max) }) };
+  switch (fe.code) {
+    case 'range':
+      if (/^ack_deadlines_minutes\.(imminent|high)$/.test(fe.field) && typeof p.max === 'number' && p.max <= 60) {
+        return { text: t('settings.err_floor', { max: num(p.max) }) };
+      }
+      break;
+    case 'time_zone':
+      return { text: t('padmin.err_time_zone') };
+    case 'time':
+      return { text: t('padmin.err_time') };
+    case 'after_start':
+      return { text: t('tracks.err_end_after_start') };
+    case 'min_items':
+      if (fe.field === 'weekdays') return { text: t('tracks.err_days') };
+      break;
+    case 'duplicate':
+      return { text: t('padmin.err_twice') };
+    case 'https':
+      return { text: t('settings.err_https') };
+    case 'required':
+      if (/^webhooks\[\d+\]\.secret$/.test(fe.field)) return { text: t('settings.err_secret_required') };
+      break;
+    case 'below_members':
+      return { text: t('groups.err_capacity_below') };
+    case 'over_capacity':
+      return { text: t('groups.err_over_capacity', { n: num(p.count), capacity: num(p.capacity) }) };
+    case 'same_as_leader':
+      return { text: t('groups.err_same_leader') };
+    case 'not_staff':
+      return { text: t('groups.err_not_staff') };
+    case 'not_clinical':
+      return { text: t('groups.err_not_clinical') };
+    case 'no_active_episode':
+      return { text: t('groups.err_no_episode') };
+    case 'not_visible':
+      return { text: t('groups.err_not_visible') };
   }
-  if (fe.code === 'time_zone') return { text: t('padmin.err_time_zone') };
-  if (m === 'must be a time HH:MM') return { text: t('padmin.err_time') };
-  if (m === 'must be after start') return { text: t('tracks.err_end_after_start') };
-  if (m === 'must name at least one day') return { text: t('tracks.err_days') };
-  if (m === 'is listed twice') return { text: t('padmin.err_twice') };
-  if (m.startsWith('must be an https://')) return { text: t('settings.err_https') };
-  if (m.startsWith('is required for a new webhook')) return { text: t('settings.err_secret_required') };
-  if (m === 'is below the current number of members') return { text: t('groups.err_capacity_below') };
-  const over = /^has (\d+) members; the capacity is (\d+)$/.exec(m);
-  if (over) return { text: t('groups.err_over_capacity', { n: num(Number(over[1])), capacity: num(Number(over[2])) }) };
-  if (m === 'must differ from leader_id') return { text: t('groups.err_same_leader') };
-  if (m === 'is not an active staff member') return { text: t('groups.err_not_staff') };
-  if (m === 'must be a clinical staff member, not an admin') return { text: t('groups.err_not_clinical') };
-  if (m === "has no active episode in this group's program") return { text: t('groups.err_no_episode') };
-  if (m === 'is not a patient you can see') return { text: t('groups.err_not_visible') };
   return fieldMessage(fe);
 }
 
@@ -392,10 +410,10 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
         };
         if (f.leader_id.input.value) body.leader_id = f.leader_id.input.value;
         if (capacity !== undefined) body.capacity = capacity;
-        // member_ids replaces the members: sent only when the list was changed here, and never
-        // by someone who cannot see every member.
+        // member_ids replaces the members one can see (the server keeps the others): sent only
+        // when the list was changed here.
         const changed = chosen.length !== current.size || chosen.some((id) => !current.has(id));
-        if (membersField && hidden <= 0 && changed) body.member_ids = chosen;
+        if (membersField && changed) body.member_ids = chosen;
         const saved = await api<Group>('PATCH', `/groups/${enc(group.id)}`, body);
         await on.saved(t('groups.updated', { name: saved.name }));
       } else {
