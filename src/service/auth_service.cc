@@ -419,7 +419,7 @@ void AuthService::activate(const RequestContext& ctx, const json::object& body, 
         [this, addr_key, now](store::Tx& tx) -> Status { return record_failure(tx, addr_key, now, true); },
         [done](const Status& s) {
           if (!s.ok()) return done(s);
-          done(Status::Invalid({{"invite_code", "is not valid or has expired"}}));
+          done(Status::Invalid({{"invite_code", "is not valid or has expired", "invalid_code"}}));
         }});
     return;
   }
@@ -442,7 +442,7 @@ void AuthService::activate(const RequestContext& ctx, const json::object& body, 
                                        std::nullopt, std::nullopt}};
           RETURN_IF_ERROR(Runner::append_audit(runner_.chain(), tx, c, org, e, user_id, std::string("patient")));
           if (n != 1) {
-            *reply = Status::Invalid({{"invite_code", "is not valid or has expired"}});
+            *reply = Status::Invalid({{"invite_code", "is not valid or has expired", "invalid_code"}});
           } else {
             json::object b;
             b["username"] = username;
@@ -568,7 +568,7 @@ void AuthService::patch_me(const RequestContext& ctx, const json::object& body, 
           },
           [done](Result<Reply> r) {
             if (!r.ok()) return done(r.status());
-            done(Status::Invalid({{"current_password", "is not correct"}}));
+            done(Status::Invalid({{"current_password", "is not correct", "incorrect"}}));
           });
       return;
     }

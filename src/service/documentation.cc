@@ -305,7 +305,7 @@ void Documentation::create_note(const RequestContext& ctx, const json::object& b
           }
         }
         if (occurred_at > now + 3600 * 1000)
-          return Status::Invalid({{"occurred_at", "must not be in the future", "range", {}}});
+          return Status::Invalid({{"occurred_at", "must not be in the future", "future"}});
         // A late entry: written more than 24 hours after the service it documents.
         const bool late = now - session_end > 24 * kHour;
         RETURN_IF_ERROR(tx.exec(

@@ -449,7 +449,7 @@ void Documentation::post_meetings(const RequestContext& ctx, const std::string& 
             access_.require_patient(tx, ctx, audit, Action::meetings_write, patient_id, "meetings", patient_id));
         const int64_t now = to_millis(ctx.now);
         if (on && *on > format_date(local_date(ctx.now, "UTC") + 1))
-          return Status::Invalid({{"on_date", "must not be in the future", "range", {}}});
+          return Status::Invalid({{"on_date", "must not be in the future", "future"}});
         if (meeting)
           RETURN_IF_ERROR(
               tx.exec("INSERT INTO meetings (org_id, id, patient_id, kind, on_date, note, recorded_by, created_at) "

@@ -401,7 +401,8 @@ void Monitoring::submit_assessment(const RequestContext& ctx, const std::string&
   const json::object* answers = f.object("answers", true);
   f.reject_unknown();
   const domain::Instrument* ins = instrument ? instruments_.find(*instrument) : nullptr;
-  if (instrument && (!ins || instrument->rfind("checkin_", 0) == 0)) f.fail("instrument", "is not a known instrument");
+  if (instrument && (!ins || instrument->rfind("checkin_", 0) == 0))
+    f.fail("instrument", "is not a known instrument", "one_of");
   if (!f.ok()) return done(f.status());
   if (ins->administration == "clinician" && ctx.principal().role == domain::Role::patient)
     return done(Status(Code::permission_denied, "This instrument is administered by a clinician."));

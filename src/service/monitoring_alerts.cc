@@ -418,7 +418,7 @@ void Monitoring::open_crisis(const RequestContext& ctx, const json::object& body
           ASSIGN_OR_RETURN(auto a, tx.query_one("SELECT patient_id FROM alerts WHERE id = ? AND org_id = ?",
                                                 {*alert_id, who.org_id}));
           if (!a || a->text(0) != *patient_id)
-            return Status::Invalid({{"alert_id", "is not an alert of this patient"}});
+            return Status::Invalid({{"alert_id", "is not an alert of this patient", "unknown_alert"}});
         }
         const std::string id = auth::new_id("crs");
         const int64_t now = to_millis(ctx.now);
@@ -505,12 +505,12 @@ void Monitoring::patch_crisis(const RequestContext& ctx, const std::string& id, 
         f.reject_unknown();
         if (c->text(1) == "closed") return Status::ConflictWith({"state", id}, "The crisis is closed.");
         const bool closing = status == "closed" || closed_at.has_value();
-        if (closing && !disposition) f.fail("disposition", "is required to close a crisis");
+        if (closing && !disposition) f.fail("disposition", "is required to close a crisis", "required");
         int64_t closed = to_millis(ctx.now);
         if (closed_at) {
           closed = to_millis(*parse_rfc3339(*closed_at));
-          if (closed > to_millis(ctx.now) + 60000) f.fail("closed_at", "must not be in the future");
-          if (closed < c->i64(3)) f.fail("closed_at", "must not be before the crisis was opened");
+          if (closed > to_millis(ctx.now) + 60000) f.fail("closed_at", "must not be in the future", "future");
+          if (closed < c->i64(3)) f.fail("closed_at", "must not be before the crisis was opened", "before_start");
         }
         std::vector<FieldError> errors = f.errors();
         if (responders)
@@ -543,8 +543,9 @@ void Monitoring::crisis_action(const RequestContext& ctx, const std::string& id,
   auto note = f.string("note", false, {1, 4000});
   auto at = f.timestamp("at", false);
   f.reject_unknown();
-  if (kind == "note" && !note) f.fail("note", "is required for a note");
-  if (at && to_millis(*parse_rfc3339(*at)) > to_millis(ctx.now) + 60000) f.fail("at", "must not be in the future");
+  if (kind == "note" && !note) f.fail("note", "is required for a note", "required");
+  if (at && to_millis(*parse_rfc3339(*at)) > to_millis(ctx.now) + 60000)
+    f.fail("at", "must not be in the future", "future");
   if (!f.ok()) return done(f.status());
   runner_.write(
       ctx,

@@ -443,7 +443,7 @@ void Operations::put_certification(const RequestContext& ctx, const std::string&
                                                "certified_by", errors));
         (void)okay;
         if (*on > format_date(local_date(ctx.now, "UTC") + 1))
-          errors.push_back({"certified_on", "must not be in the future", "range", {}});
+          errors.push_back({"certified_on", "must not be in the future", "future"});
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         const std::string due = next.value_or(format_date(*parse_date(*on) + 60));
         const std::string id = auth::new_id("cer");

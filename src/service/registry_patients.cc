@@ -84,7 +84,7 @@ PatientInput read_patient(Fields& f, bool create, TimePoint now) {
     int days = *parse_date(*p.birth_date);
     int today = local_date(now, "UTC");
     if (days > today)
-      f.fail("birth_date", "must not be in the future");
+      f.fail("birth_date", "must not be in the future", "future");
     else if (days < *parse_date("1900-01-01"))
       f.fail("birth_date", "must be after 1900-01-01");
   }
@@ -311,9 +311,9 @@ void RegistryService::create_account(const RequestContext& ctx, const std::strin
   if (expires) {
     expires_at = to_millis(*parse_rfc3339(*expires));
     if (expires_at <= to_millis(ctx.now))
-      f.fail("expires_at", "must be in the future");
+      f.fail("expires_at", "must be in the future", "past");
     else if (expires_at > to_millis(ctx.now) + 30LL * 24 * 3600 * 1000)
-      f.fail("expires_at", "must be within 30 days");
+      f.fail("expires_at", "must be within 30 days", "max_days", {{"max", 30}});
   }
   if (!f.ok()) return done(f.status());
   runner_.write(

@@ -219,6 +219,9 @@ class PlansMedicationsMeetingsDischarge(ServerTest):
         self.assertEqual(p.post(f"/api/v1/patients/{anna}/meetings", {"kind": "aa", "on_date": "2026-11-22"}).status, 201)
         self.assertEqual(p.post(f"/api/v1/patients/{anna}/meetings", {"kind": "smart", "on_date": "2026-11-21"}).status, 201)
         self.assertProblem(p.post(f"/api/v1/patients/{anna}/meetings", {"kind": "church"}), 422, ["kind", "on_date"])
+        r = p.post(f"/api/v1/patients/{anna}/meetings", {"kind": "na", "on_date": "2099-01-01"})
+        self.assertProblem(r, 422, ["on_date"])
+        self.assertEqual(r.json["errors"][0]["code"], "future")
         r = p.post(f"/api/v1/patients/{anna}/meetings", {"version": 0, "sponsor": {"name": "M.", "last_contact": "2026-11-22"},
                                                          "step_work": {"step": 3}})
         self.assertEqual(r.status, 201, r)

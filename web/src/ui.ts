@@ -207,6 +207,14 @@ export function fieldMessage(fe: FieldError | string): { text: string; lang?: st
       return { text: t('err.unknown_field') };
     case 'taken':
       return { text: t('err.taken') };
+    case 'incorrect':
+      return { text: t('err.incorrect') };
+    case 'future':
+      return { text: t('err.future') };
+    case 'past':
+      return { text: t('err.past') };
+    case 'invalid_code':
+      return { text: t('err.invalid_code') };
     case 'weak_password':
       if (p.reason === 'username') return { text: t('err.password_username') };
       if (p.reason === 'too_short') return { text: t('err.min_length', { n: num(p.min) }) };

@@ -168,7 +168,7 @@ export async function renderMeetings(root: HTMLElement): Promise<void> {
           await load();
         } catch (e) {
           for (const fe of e instanceof ApiError ? (e.problem.errors ?? []) : []) {
-            if (fe.field === 'on_date') setErr('date', fe.code === 'range' ? t('meetings.not_future') : t('err.date'));
+            if (fe.field === 'on_date') setErr('date', fe.code === 'future' ? t('meetings.not_future') : t('err.date'));
             if (fe.field === 'kind') setErr('kind', t('meetings.choose_kind'));
           }
           status.replaceChildren(notice('error', problemText(e)));
