@@ -65,9 +65,21 @@ export function isDemo(): boolean {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+export interface SendOptions {
+  /** Sent as `Idempotency-Key`: a retried POST with the same key and body is answered, not repeated. */
+  idempotencyKey?: string;
+}
+
+/** A fresh random key (getRandomValues also works where randomUUID does not: plain http on a LAN). */
+export function newIdempotencyKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function send(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.idempotencyKey && method === 'POST') headers['Idempotency-Key'] = opts.idempotencyKey;
   if (UNSAFE.has(method) && csrf) headers['X-CSRF-Token'] = csrf;
   let res: Response;
   try {
@@ -105,10 +117,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<T> {
   // Bounded: a server that keeps refusing a fresh session must not loop forever.
   for (let attempt = 0; ; attempt++) {
-    const res = await send(method, path, body);
+    const res = await send(method, path, body, opts);
     if (res.status === 401 && unauthorizedHandler && attempt < 3) {
       await unauthorizedHandler();
       continue;

@@ -159,3 +159,43 @@ test('a measure that is due is answered on the phone; a missing answer is pointe
   assert.deepEqual(unexpectedErrors(errors), []);
   await context.close();
 });
+
+test('a check-in whose answer is lost on the way back is sent again without being stored twice', async () => {
+  const { context, page, errors } = await newPage(browser, { ...PHONE, locale: 'en-GB' });
+  await login(page, srv.url, 'emily.c', PATIENT_PASSWORD);
+  const staff = await apiAs(srv.url, 'k.wolf');
+  const me = await (await apiAs(srv.url, 'emily.c', PATIENT_PASSWORD))('GET', '/me');
+  const emily = me.body.patient_id;
+  const count = async () => (await staff('GET', `/patients/${emily}/checkins?limit=200`)).body.items.length;
+  const before = await count();
+
+  await page.getByTestId('start-checkin').click();
+  await page.getByTestId('questionnaire').waitFor();
+  await answer(page, 'mood', 6);
+  await answer(page, 'anxiety', 3);
+  await answer(page, 'sleep_hours', 7);
+  await answer(page, 'medication', 1);
+  await answer(page, 'self_harm_thoughts', 0);
+  // The first answer reaches the server and is stored, but the phone never hears back.
+  const keys = [];
+  let dropped = false;
+  await page.route('**/api/v1/patients/*/checkins', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (dropped) return route.continue();
+    dropped = true;
+    await route.fetch();
+    await route.abort('failed');
+  });
+  const send = page.getByRole('button', { name: 'Send my check-in' });
+  await send.click();
+  await page.getByText('Cannot reach the server. Check your connection and try again.').waitFor();
+  assert.equal(await count(), before + 1, 'the first attempt was stored');
+  await send.click();
+  await page.locator('#main h1', { hasText: 'Thank you' }).waitFor();
+  assert.equal(keys.length, 2);
+  assert.match(keys[0], /^[0-9a-f]{32}$/);
+  assert.equal(keys[1], keys[0], 'the same answers go with the same key');
+  assert.equal(await count(), before + 1, 'the retry stored nothing new');
+  assert.deepEqual(unexpectedErrors(errors).filter((e) => !e.includes('net::ERR_FAILED')), [], 'only the dropped answer');
+  await context.close();
+});
