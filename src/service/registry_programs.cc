@@ -362,6 +362,10 @@ void RegistryService::patch_program(const RequestContext& ctx, const std::string
         auto language = f.one_of("language", false, domain::kLanguages);
         f.reject_unknown();
         if (!f.ok()) return f.status();
+        // null goes back to the default of the (possibly new) level of care and population.
+        if (f.is_null("min_hours_per_week"))
+          min_hours =
+              domain::default_min_hours_per_week(level.value_or(row->text(5)), population.value_or(row->text(4)));
         RETURN_IF_ERROR(
             tx.exec("UPDATE programs SET name = COALESCE(?, name), focus = COALESCE(?, focus), "
                     "population = COALESCE(?, population), level_of_care = COALESCE(?, level_of_care), "

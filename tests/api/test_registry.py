@@ -27,6 +27,9 @@ class Programs(ServerTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["min_hours_per_week"], 7)
         self.assertEqual(admin.get("/api/v1/programs/" + p["id"]).json["version"], p["version"] + 1)
+        # null returns to the default of the population (now adult: 9 hours).
+        r = admin.patch("/api/v1/programs/" + p["id"], {"version": r.json["version"], "min_hours_per_week": None, "population": "adult"})
+        self.assertEqual((r.status, r.json["min_hours_per_week"]), (200, 9), r)
         self.assertEqual(self.login("m.zielinska").post("/api/v1/programs", {"name": "X"}).status, 403)
         names = [x["name"] for x in self.login("m.zielinska").get("/api/v1/programs").json["items"]]
         self.assertIn("Teen IOP", names)

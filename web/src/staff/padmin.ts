@@ -209,7 +209,7 @@ export function programForm(program: Program | null, on: EditorEvents, defaults:
       max: 60,
       step: 0.5,
       inputmode: 'decimal',
-      hint: program ? t('padmin.min_hours_hint_edit') : t('padmin.min_hours_hint'),
+      hint: t('padmin.min_hours_hint'),
     }),
     time_zone: selectField(t('programs.time_zone'), timeZones(tz).map((z) => ({ value: z, label: z })), tz),
     language: selectField(t('programs.language'), LANGS.map((l) => ({ value: l, label: LANG_NAMES[l], lang: l })), program?.language ?? 'en'),
@@ -242,6 +242,8 @@ export function programForm(program: Program | null, on: EditorEvents, defaults:
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
       if (program) {
         body.version = program.version;
+        // Emptied: back to the usual minimum of the level of care and population.
+        if (body.min_hours_per_week === undefined) body.min_hours_per_week = null;
         const saved = await api<Program>('PATCH', `/programs/${enc(program.id)}`, body);
         await on.saved(t('padmin.updated', { name: saved.name }));
       } else {
