@@ -217,6 +217,17 @@ RiskLevel max_level(const std::vector<Reason>& reasons) {
   return m;
 }
 
+std::vector<std::string> rule_family(const std::string& rule) {
+  static const std::vector<std::vector<std::string>> kFamilies = {
+      {"asq_positive", "asq_acute"},
+      {"cssrs_low", "cssrs_moderate", "cssrs_high"},
+      {"checkin_self_harm_thoughts", "checkin_self_harm_intent"},
+  };
+  for (const auto& f : kFamilies)
+    if (std::find(f.begin(), f.end(), rule) != f.end()) return f;
+  return {rule};
+}
+
 bool self_harm_positive(const std::vector<Reason>& reasons) {
   static const std::vector<std::string> kSelfHarm = {"asq_acute",
                                                      "asq_positive",

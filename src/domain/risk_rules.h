@@ -63,6 +63,11 @@ RiskLevel max_level(const std::vector<Reason>& reasons);
 // any level, rules.md ⚑).
 bool self_harm_positive(const std::vector<Reason>& reasons);
 
+// Rules that grade one finding at several levels share one alert (rules.md: the key is (patient,
+// rule), and "a rise in severity restarts the chain"): ASQ, C-SSRS and the check-in's self-harm
+// questions. Every rule of `rule`'s family, itself included; other rules are a family of one.
+std::vector<std::string> rule_family(const std::string& rule);
+
 // Reason texts in English, Polish and German (data/i18n/reasons.json): {rule: {lang: template}},
 // templates with {param} placeholders.
 class ReasonCatalog {

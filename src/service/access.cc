@@ -41,14 +41,18 @@ Result<RelSet> Access::patient_relationships(store::Tx& tx, const Principal& who
                                                 {program_id, me, now_ms, now_ms}));
     if (on_call) rels |= domain::kOnCall;
     // Also on call for a patient whose alert the member acknowledged, or whose crisis they opened
-    // or respond to, until it is resolved (rules.md).
+    // or respond to, until it is resolved (rules.md) — and, for a licensed clinician, whose
+    // unresolved alert they were notified of: the escalation chain summons them to act on it.
     if (!on_call) {
       ASSIGN_OR_RETURN(auto holding,
                        tx.query_one("SELECT 1 FROM alerts WHERE patient_id = ? AND acknowledged_by = ? AND "
                                     "status <> 'resolved' UNION ALL SELECT 1 FROM crises c WHERE c.patient_id = ? "
                                     "AND c.status = 'open' AND (c.opened_by = ? OR EXISTS (SELECT 1 FROM "
-                                    "crisis_responders r WHERE r.crisis_id = c.id AND r.user_id = ?)) LIMIT 1",
-                                    {patient_id, me, patient_id, me, me}));
+                                    "crisis_responders r WHERE r.crisis_id = c.id AND r.user_id = ?)) "
+                                    "UNION ALL SELECT 1 FROM alerts a WHERE ? AND a.patient_id = ? AND "
+                                    "a.status <> 'resolved' AND EXISTS (SELECT 1 FROM alert_history h WHERE "
+                                    "h.alert_id = a.id AND h.kind = 'notified' AND h.recipient_id = ?) LIMIT 1",
+                                    {patient_id, me, patient_id, me, me, who.licensed, patient_id, me}));
       if (holding) rels |= domain::kOnCall;
     }
   } else {

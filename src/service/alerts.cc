@@ -186,7 +186,18 @@ Status AlertEngine::notify(store::Tx& tx, const AlertRow& a, const std::vector<s
   return {};
 }
 
-Result<std::vector<std::string>> AlertEngine::first_recipients(store::Tx& tx, const AlertRow& a, TimePoint now) const {
+namespace {
+
+Status set_step(store::Tx& tx, const std::string& alert_id, int64_t step) {
+  if (step == 0) return Status::Ok();
+  return tx.exec("UPDATE alerts SET escalation_step = ? WHERE id = ?", {step, alert_id}).status();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> AlertEngine::first_recipients(store::Tx& tx, const AlertRow& a, TimePoint now,
+                                                               int64_t& start_step) const {
+  start_step = 0;
   const int64_t t = to_millis(now);
   std::optional<store::Row> ep;
   if (a.episode_id) {
@@ -199,9 +210,11 @@ Result<std::vector<std::string>> AlertEngine::first_recipients(store::Tx& tx, co
     ASSIGN_OR_RETURN(auto clinicians, on_call(tx, a.program_id, "clinician", t));
     add_all(out, clinicians);
     add_unique(out, therapist);
+    bool tier_empty = clinicians.empty();
     if (a.severity == "imminent") {
       ASSIGN_OR_RETURN(auto psych, on_call(tx, a.program_id, "psychiatrist", t));
       add_all(out, psych);
+      tier_empty = tier_empty || psych.empty();
     }
     ASSIGN_OR_RETURN(
         auto anyone,
@@ -213,6 +226,19 @@ Result<std::vector<std::string>> AlertEngine::first_recipients(store::Tx& tx, co
       ASSIGN_OR_RETURN(auto lic, licensed_clinicians(tx, a.program_id));
       add_all(out, dirs);
       add_all(out, lic);
+    } else if (tier_empty) {
+      // A tier with nobody on call is skipped at once: the next step of the chain that reaches
+      // someone hears now, and the chain goes on from there.
+      for (int step = 1;; ++step) {
+        bool exists = false;
+        ASSIGN_OR_RETURN(auto next, escalation_step(tx, a, step, now, exists));
+        if (!exists) break;
+        start_step = step;
+        if (!next.empty()) {
+          add_all(out, next);
+          break;
+        }
+      }
     }
   } else {
     add_unique(out, therapist);
@@ -273,9 +299,14 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
       if (!m) return std::nullopt;
       return t + int64_t(*m) * 60 * 1000;
     };
-    ASSIGN_OR_RETURN(auto existing,
-                     tx.query_one("SELECT id FROM alerts WHERE patient_id = ? AND rule = ? AND status <> 'resolved'",
-                                  {patient.patient_id, r.rule}));
+    const auto family = domain::rule_family(r.rule);
+    std::string sql = "SELECT id FROM alerts WHERE patient_id = ? AND status <> 'resolved' AND rule IN (";
+    store::Params args{patient.patient_id};
+    for (size_t i = 0; i < family.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      args.emplace_back(family[i]);
+    }
+    ASSIGN_OR_RETURN(auto existing, tx.query_one(sql + ")", args));
     if (existing) {
       ASSIGN_OR_RETURN(auto cur, load(tx, existing->text(0)));
       AlertRow a = *cur;
@@ -284,13 +315,16 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
       if (severity_rank(severity) > severity_rank(a.severity)) {
         // A rise in severity restarts the chain at the new severity's first step.
         RETURN_IF_ERROR(
-            tx.exec("UPDATE alerts SET severity = ?, status = 'open', params = ?, last_fired_at = ?, deadline_at = ?, "
-                    "escalation_step = 0, acknowledged_by = NULL, acknowledged_at = NULL, version = version + 1 "
-                    "WHERE id = ?",
-                    {severity, params_text, t, deadline_for(severity), a.id}));
+            tx.exec("UPDATE alerts SET severity = ?, rule = ?, status = 'open', params = ?, last_fired_at = ?, "
+                    "deadline_at = ?, escalation_step = 0, acknowledged_by = NULL, acknowledged_at = NULL, "
+                    "version = version + 1 WHERE id = ?",
+                    {severity, r.rule, params_text, t, deadline_for(severity), a.id}));
         a.severity = severity;
+        a.rule = r.rule;
         RETURN_IF_ERROR(history(tx, a, "severity_raised", std::nullopt, std::nullopt, "", severity, now));
-        ASSIGN_OR_RETURN(recipients, first_recipients(tx, a, now));
+        int64_t start_step = 0;
+        ASSIGN_OR_RETURN(recipients, first_recipients(tx, a, now, start_step));
+        RETURN_IF_ERROR(set_step(tx, a.id, start_step));
         why = "severity_raised";
       } else {
         // A repeat: on record, the acknowledger and the first-notified hear again, a new deadline.
@@ -299,7 +333,9 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
                     "escalation_step = 0, version = version + 1 WHERE id = ?",
                     {params_text, t, deadline_for(a.severity), a.id}));
         RETURN_IF_ERROR(history(tx, a, "repeat", std::nullopt, std::nullopt, "", source_type, now));
-        ASSIGN_OR_RETURN(recipients, first_recipients(tx, a, now));
+        int64_t start_step = 0;
+        ASSIGN_OR_RETURN(recipients, first_recipients(tx, a, now, start_step));
+        RETURN_IF_ERROR(set_step(tx, a.id, start_step));
         add_unique(recipients, a.acknowledged_by);
         why = "repeat";
       }
@@ -322,13 +358,16 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
     a.raised_at = t;
     a.last_fired_at = t;
     a.deadline_at = deadline_for(severity);
-    ASSIGN_OR_RETURN(auto recipients, first_recipients(tx, a, now));
+    int64_t start_step = 0;
+    ASSIGN_OR_RETURN(auto recipients, first_recipients(tx, a, now, start_step));
     if (!recipients.empty()) a.assignee_id = recipients.front();
-    RETURN_IF_ERROR(tx.exec(
-        "INSERT INTO alerts (org_id, id, patient_id, episode_id, program_id, rule, severity, status, params, "
-        "raised_at, last_fired_at, deadline_at, assignee_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)",
-        {a.org_id, a.id, a.patient_id, a.episode_id, a.program_id, a.rule, a.severity, a.params, t, t, a.deadline_at,
-         a.assignee_id}));
+    a.escalation_step = start_step;
+    RETURN_IF_ERROR(
+        tx.exec("INSERT INTO alerts (org_id, id, patient_id, episode_id, program_id, rule, severity, status, params, "
+                "raised_at, last_fired_at, deadline_at, assignee_id, escalation_step) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+                {a.org_id, a.id, a.patient_id, a.episode_id, a.program_id, a.rule, a.severity, a.params, t, t,
+                 a.deadline_at, a.assignee_id, start_step}));
     RETURN_IF_ERROR(history(tx, a, "raised", std::nullopt, std::nullopt, "", source_type, now));
     RETURN_IF_ERROR(notify(tx, a, recipients, "raised", now));
     RETURN_IF_ERROR(stream(tx, a, "alert", now));

@@ -60,7 +60,10 @@ class AlertEngine {
   Status history(store::Tx& tx, const AlertRow& a, const std::string& kind, const std::optional<std::string>& user,
                  const std::optional<std::string>& recipient, const std::string& channels, const std::string& detail,
                  TimePoint now) const;
-  Result<std::vector<std::string>> first_recipients(store::Tx& tx, const AlertRow& a, TimePoint now) const;
+  // Who hears of an alert at once. When an on-call tier of the first step is empty, the chain's
+  // next steps are taken at once too (rules.md), and `start_step` says where the chain now stands.
+  Result<std::vector<std::string>> first_recipients(store::Tx& tx, const AlertRow& a, TimePoint now,
+                                                    int64_t& start_step) const;
   Result<std::vector<std::string>> escalation_step(store::Tx& tx, const AlertRow& a, int step, TimePoint now,
                                                    bool& exists) const;
 

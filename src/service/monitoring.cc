@@ -234,6 +234,29 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
     return o;
   };
 
+  // Follow-up screens the rules put on the due list: C-SSRS the same day after PHQ-9 item 9 ⚑,
+  // ASQ after a check-in with self-harm thoughts ⚑ — for refused submissions too.
+  auto add_follow_ups = [&](const std::vector<domain::Reason>& reasons) -> Status {
+    const int today = local_date(ctx.now, program.time_zone);
+    const int64_t end_of_day = local_midnight(today + 1, program.time_zone);
+    for (const auto& r : reasons) {
+      std::optional<std::string> follow;
+      if (r.rule == "phq9_item9") follow = "cssrs_screener";
+      if (r.rule == "checkin_self_harm_thoughts" || r.rule == "checkin_self_harm_intent") follow = "asq";
+      if (!follow) continue;
+      ASSIGN_OR_RETURN(
+          auto open,
+          tx.query_one("SELECT 1 FROM due_now WHERE patient_id = ? AND instrument_id = ? AND completed_at IS NULL",
+                       {patient_id, *follow}));
+      if (!open)
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO due_now (org_id, id, patient_id, instrument_id, reason, created_at, due_by) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?)",
+                    {who.org_id, auth::new_id("due"), patient_id, *follow, r.rule, now, end_of_day}));
+    }
+    return Status::Ok();
+  };
+
   domain::ScoringContext sctx{pc->sex, program.settings.audit_c_cutoffs};
   auto scored = domain::score(*form, answers, sctx);
   if (!scored.ok()) {
@@ -246,6 +269,7 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
                                    std::nullopt, ctx.now));
     audit.record(checkin ? "checkin_refused_risk_event" : "assessment_refused_risk_event", "risk_event", std::nullopt,
                  patient_id);
+    RETURN_IF_ERROR(add_follow_ups(reasons));
     json::object risk_event;
     risk_event["recorded"] = true;
     risk_event["level"] = std::string(domain::to_string(domain::max_level(reasons)));
@@ -333,25 +357,7 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
   audit.record(checkin ? "checkin_submit" : "assessment_submit", checkin ? "checkin" : "assessment", id, patient_id);
   ASSIGN_OR_RETURN(auto raised,
                    alerts_.raise(tx, *pc, program.id, reasons, checkin ? "checkin" : "assessment", id, ctx.now));
-  // Follow-up screens the rules put on the due list: C-SSRS the same day after PHQ-9 item 9 ⚑,
-  // ASQ after a check-in with self-harm thoughts ⚑.
-  const int today = local_date(ctx.now, program.time_zone);
-  const int64_t end_of_day = local_midnight(today + 1, program.time_zone);
-  for (const auto& r : reasons) {
-    std::optional<std::string> follow;
-    if (r.rule == "phq9_item9") follow = "cssrs_screener";
-    if (r.rule == "checkin_self_harm_thoughts" || r.rule == "checkin_self_harm_intent") follow = "asq";
-    if (!follow) continue;
-    ASSIGN_OR_RETURN(
-        auto open,
-        tx.query_one("SELECT 1 FROM due_now WHERE patient_id = ? AND instrument_id = ? AND completed_at IS NULL",
-                     {patient_id, *follow}));
-    if (!open)
-      RETURN_IF_ERROR(
-          tx.exec("INSERT INTO due_now (org_id, id, patient_id, instrument_id, reason, created_at, due_by) VALUES (?, "
-                  "?, ?, ?, ?, ?, ?)",
-                  {who.org_id, auth::new_id("due"), patient_id, *follow, r.rule, now, end_of_day}));
-  }
+  RETURN_IF_ERROR(add_follow_ups(reasons));
   if (patient_self) {
     ASSIGN_OR_RETURN(auto pv, patient_view(id, reasons));
     return ok(std::move(pv), 201);
@@ -369,7 +375,7 @@ Result<Reply> Monitoring::submit(store::Tx& tx, Audit& audit, const RequestConte
     for (const auto& c : s.safety_classifications) critical.emplace_back(c);
     o["critical_items"] = std::move(critical);
   } else {
-    o["local_date"] = format_date(today);
+    o["local_date"] = format_date(local_date(ctx.now, program.time_zone));
   }
   return ok(std::move(o), 201);
 }

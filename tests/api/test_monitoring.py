@@ -78,6 +78,9 @@ class Submissions(ServerTest):
         self.assertEqual(self.count("assessments", f"patient_id = '{self.anna}'"), before)
         self.assertEqual(self.count("risk_events", f"patient_id = '{self.anna}' AND rule = 'phq9_item9' AND source_type = 'refused_assessment'"), 1)
         self.assertEqual(self.server.sqlite(f"SELECT severity FROM alerts WHERE patient_id = '{self.anna}' AND rule = 'phq9_item9'"), "high")
+        # The follow-up C-SSRS screener is due the same day, refused submission or not ⚑.
+        due = self.login("dr.nowak").get(f"/api/v1/patients/{self.anna}/due").json["items"]
+        self.assertIn("cssrs_screener", [d.get("instrument") for d in due if d.get("schedule") == "now"], due)
         # Without a safety answer a refusal is just a refusal.
         r = p.post(f"/api/v1/patients/{self.anna}/assessments", {"instrument": "gad7", "answers": {"gad7_1": 3}})
         self.assertProblem(r, 422)
@@ -216,8 +219,12 @@ class Escalation(ServerTest):
         a = self.wait_status(ther, alert_id, "escalated")
         step1 = [h for h in a["history"] if h["kind"] == "notified" and h["detail"] == "escalated"]
         self.assertEqual({h["recipient_id"] for h in step1}, {director})
+        # Not yet summoned: a therapist of the program outside the care team may not acknowledge.
+        zielinska = self.login("m.zielinska")
+        self.assertEqual(zielinska.post(f"/api/v1/alerts/{alert_id}/acknowledge", {}).status, 404)
         # 5 more: every licensed clinician of the program.
         self.server.advance(5 * 60 + 1)
+        zielinska = self.login("m.zielinska")
         deadline = time.time() + 10
         while time.time() < deadline and self.history(ther, alert_id)["escalation_step"] < 2:
             time.sleep(0.1)
@@ -226,8 +233,9 @@ class Escalation(ServerTest):
         step2 = {h["recipient_id"] for h in a["history"] if h["kind"] == "notified" and h["detail"] == "escalated"} - {director}
         self.assertIn(self.ids["users"]["m.zielinska"], step2)
         self.assertNotIn(staff, step2)  # unlicensed
-        # The therapist acknowledges: the deadline stops.
-        r = ther.post(f"/api/v1/alerts/{alert_id}/acknowledge", {"note": "Spoke with the patient, safe at home"})
+        # Summoned by the chain, a licensed clinician outside the care team may act on it: she
+        # acknowledges, and the deadline stops.
+        r = zielinska.post(f"/api/v1/alerts/{alert_id}/acknowledge", {"note": "Spoke with the patient, safe at home"})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["status"], "acknowledged")
         self.assertIsNone(r.json["deadline"])
@@ -258,8 +266,62 @@ class Escalation(ServerTest):
         first = r.json["alerts"][0]["id"]
         r = tech.post(f"/api/v1/patients/{pid}/assessments",
                       {"instrument": "asq", "answers": {"asq_1": 1, "asq_2": 0, "asq_3": 0, "asq_4": 0, "asq_5": 1}})
-        self.assertEqual(r.json["alerts"][0]["severity"], "imminent")
-        self.assertNotEqual(r.json["alerts"][0]["id"], first)  # another rule (asq_acute): its own alert
+        # One finding graded higher: the same alert, now imminent, its chain started again.
+        self.assertEqual((r.json["alerts"][0]["id"], r.json["alerts"][0]["severity"]), (first, "imminent"))
+        a = self.history(tech, first)
+        self.assertEqual((a["rule"], a["status"], a["escalation_step"]), ("asq_acute", "open", 0))
+        kinds = [h["kind"] for h in a["history"]]
+        self.assertIn("severity_raised", kinds)
+        after = a["history"][kinds.index("severity_raised"):]
+        notified = {h["recipient_id"] for h in after if h["kind"] == "notified"}
+        # The imminent first step adds the on-call psychiatrist to the clinician and therapist.
+        self.assertIn(self.ids["users"]["dr.bauer"], notified)
+        self.assertIn(self.ids["users"]["m.zielinska"], notified)
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM alerts WHERE patient_id = '{pid}' AND status <> 'resolved' AND rule LIKE 'asq%'"), "1")
+        # A lower grade of the same finding while it is open is a repeat, not a step down.
+        r = tech.post(f"/api/v1/patients/{pid}/assessments",
+                      {"instrument": "asq", "answers": {"asq_1": 1, "asq_2": 0, "asq_3": 0, "asq_4": 0, "asq_5": 0}})
+        self.assertEqual((r.json["alerts"][0]["id"], r.json["alerts"][0]["severity"]), (first, "imminent"))
+
+
+class OnCallTiers(ServerTest):
+    """rules.md: a tier with nobody on call is skipped at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = demo_ids(cls.server)
+
+    def test_an_empty_clinician_tier_is_skipped_at_once(self):
+        director = self.login("dr.nowak")
+        mood = self.ids["programs"]["mood"]
+        reed, nowak = self.ids["users"]["dr.reed"], self.ids["users"]["dr.nowak"]
+        roster = director.get(f"/api/v1/programs/{mood}/on-call").json
+        span = {"starts": "2026-11-01T00:00:00Z", "ends": "2027-01-01T00:00:00Z"}
+        r = director.put(f"/api/v1/programs/{mood}/on-call", {"version": roster["version"], "entries": [
+            dict(span, staff_id=reed, tier="psychiatrist"), dict(span, staff_id=nowak, tier="director")]})
+        self.assertEqual(r.status, 200, r)
+        pid = self.ids["patients"]["Magdalena Lewandowska"]
+        therapist = self.server.sqlite(f"SELECT primary_therapist_id FROM episodes WHERE patient_id = '{pid}' AND status = 'active'")
+        r = self.login("n.schulz").post(f"/api/v1/patients/{pid}/checkins", {"answers": {
+            "mood": 3, "anxiety": 7, "sleep_hours": 5, "medication": 1, "self_harm_thoughts": 1, "self_harm_intent": 0}})
+        self.assertEqual(r.status, 201, r)
+        alert = r.json["alerts"][0]
+        self.assertEqual(alert["severity"], "high")
+        a = director.get(f"/api/v1/alerts/{alert['id']}").json
+        # Nobody on the clinician tier: the high chain's next step, the on-call psychiatrist, hears now.
+        self.assertEqual({h["recipient_id"] for h in a["history"] if h["kind"] == "notified"}, {therapist, reed})
+        self.assertEqual(a["escalation_step"], 1)
+        # The deadline passes: the chain goes on from there, to the director.
+        self.server.advance(30 * 60 + 1)
+        director = self.login("dr.nowak")  # the idle limit passed too
+        deadline = time.time() + 10
+        while time.time() < deadline and director.get(f"/api/v1/alerts/{alert['id']}").json["escalation_step"] < 2:
+            time.sleep(0.1)
+        a = director.get(f"/api/v1/alerts/{alert['id']}").json
+        self.assertEqual(a["escalation_step"], 2)
+        escalated = {h["recipient_id"] for h in a["history"] if h["kind"] == "notified" and h["detail"] == "escalated"}
+        self.assertEqual(escalated, {nowak})
 
 
 class LiveStream(ServerTest):
