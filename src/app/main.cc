@@ -220,7 +220,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   service::Runner runner(store, chain);
   service::Access access;
   service::AuthService auth(runner, *clock, hash_pool, auth_options);
-  service::RegistryService registry(runner, access, auth, hash_pool);
+  service::RegistryService registry(runner, access, auth, hash_pool, !c.smtp_url.empty());
   service::AuditService audit_service(runner, access);
   const std::string public_url = !c.public_url.empty()
                                      ? c.public_url

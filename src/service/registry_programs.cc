@@ -440,10 +440,13 @@ std::vector<Interval> holes(std::vector<Interval> iv, int64_t from, int64_t to) 
   return out;
 }
 
-Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, TimePoint now) {
+Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, TimePoint now, bool email) {
   ASSIGN_OR_RETURN(auto prog,
-                   tx.query_one("SELECT time_zone, roster_version FROM programs WHERE id = ?", {program_id}));
+                   tx.query_one("SELECT time_zone, roster_version, settings FROM programs WHERE id = ?", {program_id}));
   const std::string tz = prog->text(0);
+  const json::object settings = parse_settings(prog->text(2));
+  const json::value* hooks = settings.if_contains("webhooks");
+  const bool webhook = hooks && hooks->is_array() && !hooks->as_array().empty();
   ASSIGN_OR_RETURN(auto rows,
                    tx.query("SELECT s.staff_id, s.tier, s.starts_at, s.ends_at, u.display_name, u.email, u.phone "
                             "FROM on_call_shifts s JOIN users u ON u.id = s.staff_id "
@@ -465,7 +468,9 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
     entries.push_back(std::move(e));
     by_tier[r.text(1)].push_back({r.i64(2), r.i64(3)});
     any.push_back({r.i64(2), r.i64(3)});
-    if (r.i64(3) > from && r.is_null(5) && r.is_null(6)) unreachable[r.text(0)] = r.text(4);
+    // Out of the browser a person is reached by e-mail (when mail is configured) or through the
+    // program's delivery webhook; a phone on record alone reaches nobody.
+    if (r.i64(3) > from && !webhook && !(email && !r.is_null(5))) unreachable[r.text(0)] = r.text(4);
   }
   json::array gaps;
   for (const char* tier : {"clinician", "psychiatrist", "director"}) {
@@ -489,9 +494,16 @@ Result<json::object> roster_json(store::Tx& tx, const std::string& program_id, T
          "clinician of the program.");
   if (!holes(by_tier["clinician"], from, to).empty())
     warn("clinician_gaps", "The clinician tier has gaps in 24-hour coverage over the next 7 days.");
-  for (const auto& [id, name] : unreachable)
-    warn("no_channel",
-         "On-call staff member " + name + " has no e-mail or phone: alerts reach them only in the browser.", id);
+  // rules.md ⚑: a program whose on-call staff have no out-of-browser channel shows a standing warning.
+  if (!email && !webhook) {
+    warn("no_out_of_browser_channel",
+         "No e-mail server is configured and the program has no delivery webhook: alerts reach on-call staff only "
+         "in the browser.");
+  } else {
+    for (const auto& [id, name] : unreachable)
+      warn("no_channel",
+           "On-call staff member " + name + " has no e-mail address: alerts reach them only in the browser.", id);
+  }
   json::object o;
   o["program_id"] = program_id;
   o["time_zone"] = tz;
@@ -509,7 +521,7 @@ void RegistryService::get_on_call(const RequestContext& ctx, const std::string& 
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::roster_read, id));
-        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
+        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now, email_));
         return ok(std::move(o));
       },
       std::move(done));
@@ -577,7 +589,7 @@ void RegistryService::put_on_call(const RequestContext& ctx, const std::string& 
                                 {to_millis(ctx.now), id}));
         audit.record("roster_update", "on_call_roster", id, std::nullopt, std::nullopt,
                      std::to_string(shifts.size()) + " shifts");
-        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now));
+        ASSIGN_OR_RETURN(auto o, roster_json(tx, id, ctx.now, email_));
         return ok(std::move(o));
       },
       std::move(done));

@@ -34,8 +34,10 @@ struct Query {
 
 class RegistryService {
  public:
-  RegistryService(Runner& runner, const Access& access, AuthService& auth, WorkQueue& hash_pool)
-      : runner_(runner), access_(access), auth_(auth), hash_pool_(hash_pool) {}
+  // `email`: an SMTP server is configured (the roster warns when nobody can be reached outside the
+  // browser).
+  RegistryService(Runner& runner, const Access& access, AuthService& auth, WorkQueue& hash_pool, bool email = false)
+      : runner_(runner), access_(access), auth_(auth), hash_pool_(hash_pool), email_(email) {}
 
   // Programs
   void create_program(const RequestContext& ctx, const json::object& body, Done done);
@@ -88,6 +90,7 @@ class RegistryService {
   const Access& access_;
   AuthService& auth_;
   WorkQueue& hash_pool_;
+  bool email_ = false;
 };
 
 // Checks the `version` field of an update: 428 when missing, 409 when stale.

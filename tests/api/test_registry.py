@@ -80,6 +80,15 @@ class Programs(ServerTest):
         self.assertIn("nobody_on_call", codes)
         self.assertIn("clinician_gaps", codes)
         self.assertEqual(self.login("s.price").get(f"/api/v1/programs/{pid}/on-call").json["version"], roster["version"] + 1)
+        # No mail server here and no delivery webhook: nobody on call is reached outside the browser ⚑.
+        self.assertIn("no_out_of_browser_channel", codes)
+        settings = director.get(f"/api/v1/programs/{pid}/settings").json
+        r = director.put(f"/api/v1/programs/{pid}/settings", {"version": settings["version"], "webhooks": [
+            {"url": "https://pager.example.invalid/hook", "secret": "0123456789abcdef0123"}]})
+        self.assertEqual(r.status, 200, r)
+        codes = [w["code"] for w in director.get(f"/api/v1/programs/{pid}/on-call").json["warnings"]]
+        self.assertNotIn("no_out_of_browser_channel", codes)
+        self.assertNotIn("no_channel", codes)
 
 
 class StaffAndGroups(ServerTest):

@@ -109,6 +109,8 @@ export function rosterWarning(w: RosterWarning, names: Map<string, string> = new
       if (name) return { text: t('oncall.warn_no_channel', { name }) };
       break;
     }
+    case 'no_out_of_browser_channel':
+      return { text: t('oncall.warn_browser_only') };
   }
   return { text: w.message, lang: 'en' };
 }

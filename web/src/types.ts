@@ -186,7 +186,7 @@ export interface OnCallEntry {
 }
 
 export interface RosterWarning {
-  code: 'nobody_on_call' | 'clinician_gaps' | 'no_channel' | string;
+  code: 'nobody_on_call' | 'clinician_gaps' | 'no_channel' | 'no_out_of_browser_channel' | string;
   message: string;
   staff_id?: string;
 }

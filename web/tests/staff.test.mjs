@@ -169,6 +169,8 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   assert.equal(await page.getByTestId('oncall-table').locator('tbody tr').count(), 17);
   await page.getByText('Every tier is covered for the next 7 days.').waitFor();
   assert.equal(await page.getByTestId('roster-banner').count(), 0);
+  // The test server has no mail server and the demo no delivery webhook: a standing warning ⚑.
+  assert.ok((await page.getByTestId('channel-warnings').innerText()).includes('No e-mail server is set up'));
   await checkA11y(page, 'on-call roster');
   await screenshot(page, 'staff-oncall');
 
@@ -194,6 +196,9 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   assert.ok(bannerText.includes('Morning Mood & Anxiety IOP'));
   assert.ok(bannerText.includes('Psychiatrist: nobody on call'));
   assert.ok(!bannerText.includes('Evening Recovery IOP'), 'only the program with gaps is named');
+  const channelText = await page.getByTestId('channel-banner').innerText();
+  assert.ok(channelText.includes('Alerts reach on-call staff only in this browser'));
+  assert.ok(channelText.includes('Evening Recovery IOP') && channelText.includes('Morning Mood & Anxiety IOP'));
   await openNav(page, 'Programs');
   await banner.waitFor();
 

@@ -67,22 +67,37 @@ function roster(r: OnCall, program: Program): HTMLElement[] {
   const now = Date.now();
   const out: HTMLElement[] = [];
 
-  if (r.gaps.length || r.warnings.length) {
+  const names = new Map(r.entries.map((e) => [e.staff_id, e.display_name]));
+  const listed = (ws: OnCall['warnings']) =>
+    h(
+      'ul',
+      { class: 'banner-list' },
+      ws.map((w) => {
+        const m = rosterWarning(w, names);
+        return h('li', { lang: m.lang }, m.text);
+      }),
+    );
+  // Reaching people (rules.md ⚑) stands apart from coverage: a full roster may still be told
+  // only inside Pomost.
+  const channel = r.warnings.filter((w) => w.code === 'no_out_of_browser_channel' || w.code === 'no_channel');
+  const coverage = r.warnings.filter((w) => !channel.includes(w));
+  if (channel.length) {
+    out.push(
+      h(
+        'section',
+        { class: 'banner banner-warning', 'aria-labelledby': 'channel-title', 'data-testid': 'channel-warnings' },
+        h('h2', { id: 'channel-title' }, h('span', { 'aria-hidden': 'true', class: 'warn-icon' }, '!'), ' ', t('banner.browser_only_title')),
+        listed(channel),
+      ),
+    );
+  }
+  if (r.gaps.length || coverage.length) {
     out.push(
       h(
         'section',
         { class: 'banner banner-warning', 'aria-labelledby': 'coverage-title', 'data-testid': 'coverage-warnings' },
         h('h2', { id: 'coverage-title' }, h('span', { 'aria-hidden': 'true', class: 'warn-icon' }, '!'), ' ', t('oncall.coverage_title', { program: program.name })),
-        r.warnings.length
-          ? h(
-              'ul',
-              { class: 'banner-list' },
-              r.warnings.map((w) => {
-                const m = rosterWarning(w, new Map(r.entries.map((e) => [e.staff_id, e.display_name])));
-                return h('li', { lang: m.lang }, m.text);
-              }),
-            )
-          : null,
+        coverage.length ? listed(coverage) : null,
         r.gaps.length
           ? table(
               t('oncall.gaps'),

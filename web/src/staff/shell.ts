@@ -174,6 +174,8 @@ function show(route: Route, focus: boolean): void {
  * A standing warning when the on-call roster of the user's programs (every program, for an
  * admin) leaves a gap in the next 7 days: alerts then skip a tier or go to everyone.
  */
+const CHANNEL_WARNINGS = new Set(['no_out_of_browser_channel', 'no_channel']);
+
 export async function refreshRosterBanner(): Promise<void> {
   const target = bannerEl;
   const me = state.me;
@@ -186,9 +188,27 @@ export async function refreshRosterBanner(): Promise<void> {
       ids.map((id) => api<OnCall>('GET', `/programs/${encodeURIComponent(id)}/on-call`).catch(() => null)),
     );
     const items: HTMLElement[] = [];
+    const browserOnly: HTMLElement[] = [];
     for (const r of rosters) {
-      if (!r || (r.gaps.length === 0 && r.warnings.length === 0)) continue;
+      if (!r) continue;
       const name = programs.find((p) => p.id === r.program_id)?.name ?? r.program_id;
+      // Reaching people is its own standing warning (rules.md ⚑), apart from coverage gaps.
+      const channel = r.warnings.filter((w) => CHANNEL_WARNINGS.has(w.code));
+      if (channel.length) {
+        browserOnly.push(
+          h(
+            'li',
+            null,
+            h('strong', null, name),
+            ' ',
+            channel.some((w) => w.code === 'no_out_of_browser_channel')
+              ? t('banner.browser_only_program')
+              : tp('banner.browser_only_some', channel.length),
+          ),
+        );
+      }
+      const coverage = r.warnings.filter((w) => !CHANNEL_WARNINGS.has(w.code));
+      if (r.gaps.length === 0 && coverage.length === 0) continue;
       const gaps = r.gaps.map((g) =>
         h('li', null, t('banner.gap', { tier: tierLabel(g.tier), range: fmtRange(g.starts, g.ends, r.time_zone) })),
       );
@@ -204,7 +224,16 @@ export async function refreshRosterBanner(): Promise<void> {
       );
     }
     if (target !== bannerEl) return;
+    const channelBanner = browserOnly.length
+      ? h(
+          'section',
+          { class: 'banner banner-warning', 'aria-labelledby': 'channel-banner-title', 'data-testid': 'channel-banner' },
+          h('h2', { id: 'channel-banner-title' }, h('span', { 'aria-hidden': 'true', class: 'warn-icon' }, '!'), ' ', t('banner.browser_only_title')),
+          h('ul', { class: 'banner-list' }, browserOnly),
+        )
+      : '';
     target.replaceChildren(
+      channelBanner,
       items.length
         ? h(
             'section',
