@@ -35,38 +35,71 @@ void Monitoring::list_alerts(const RequestContext& ctx, const Query& q, Done don
       status != "resolved" && status != "all")
     return done(Status(Code::bad_request, "`status` must be active, open, acknowledged, escalated, resolved or all."));
   auto program = q.get("program_id"), patient = q.get("patient_id");
+  auto page = parse_page(q);
+  if (!page.ok()) return done(page.status());
+  // Keyset over (severity rank desc, raised_at desc, id): the cursor is the last row returned.
+  struct Key {
+    int64_t rank = 0, raised = 0;
+    std::string id;
+  };
+  std::optional<Key> after;
+  if (!page->after.empty()) {
+    const auto& c = page->after;
+    const size_t d1 = c.find('.'), d2 = d1 == std::string::npos ? d1 : c.find('.', d1 + 1);
+    try {
+      if (d2 == std::string::npos) throw std::invalid_argument("cursor");
+      after = Key{std::stoll(c.substr(0, d1)), std::stoll(c.substr(d1 + 1, d2 - d1 - 1)), c.substr(d2 + 1)};
+    } catch (const std::exception&) {
+      return done(Status(Code::bad_request, "`cursor` is not one this list gave out."));
+    }
+  }
+  const int64_t limit = page->limit;
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         const Principal& who = ctx.principal();
-        ASSIGN_OR_RETURN(
-            auto rows,
-            tx.query("SELECT id, patient_id FROM alerts WHERE org_id = ? AND (? IS NULL OR program_id = ?) AND "
-                     "(? IS NULL OR patient_id = ?) AND (? = 'all' OR (? = 'active' AND status <> 'resolved') OR "
-                     "status = ?) "
-                     "ORDER BY raised_at DESC LIMIT 500",
-                     {who.org_id, program, program, patient, patient, status, status, status}));
         std::unordered_map<std::string, bool> may;
-        std::vector<json::object> items;
-        for (const auto& r : rows) {
-          const std::string pid = r.text(1);
-          if (!may.count(pid)) {
-            ASSIGN_OR_RETURN(bool m, access_.allowed_patient(tx, ctx, Action::alert_read, pid));
-            may[pid] = m;
-            if (m) audit.record("alert_read", "alert", std::nullopt, pid);
+        json::array items;
+        std::optional<Key> last = after;
+        bool exhausted = false;
+        // Rows outside the caller's reach are skipped, so read in batches until the page is full:
+        // the most urgent alerts come first and none is cut off by a fixed window.
+        while (static_cast<int64_t>(items.size()) < limit && !exhausted) {
+          const int64_t batch = std::max<int64_t>(limit * 2, 100);
+          ASSIGN_OR_RETURN(
+              auto rows,
+              tx.query("SELECT id, patient_id, rank, raised_at FROM (SELECT id, patient_id, raised_at, CASE severity "
+                       "WHEN 'imminent' THEN 4 WHEN 'high' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END AS rank "
+                       "FROM alerts WHERE org_id = ? AND (? IS NULL OR program_id = ?) AND "
+                       "(? IS NULL OR patient_id = ?) AND (? = 'all' OR (? = 'active' AND status <> 'resolved') OR "
+                       "status = ?)) AS a WHERE (? IS NULL OR rank < ? OR (rank = ? AND (raised_at < ? OR "
+                       "(raised_at = ? AND id > ?)))) ORDER BY rank DESC, raised_at DESC, id LIMIT ?",
+                       {who.org_id, program, program, patient, patient, status, status, status,
+                        last ? store::Value(last->rank) : store::Value(), last ? last->rank : 0, last ? last->rank : 0,
+                        last ? last->raised : 0, last ? last->raised : 0, last ? last->id : std::string(), batch}));
+          exhausted = static_cast<int64_t>(rows.size()) < batch;
+          for (const auto& r : rows) {
+            if (static_cast<int64_t>(items.size()) >= limit) {
+              exhausted = false;
+              break;
+            }
+            last = Key{r.i64(2), r.i64(3), r.text(0)};
+            const std::string pid = r.text(1);
+            if (!may.count(pid)) {
+              ASSIGN_OR_RETURN(bool m, access_.allowed_patient(tx, ctx, Action::alert_read, pid));
+              may[pid] = m;
+              if (m) audit.record("alert_read", "alert", std::nullopt, pid);
+            }
+            if (!may[pid]) continue;
+            ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, r.text(0), ctx.lang, false));
+            items.push_back(std::move(o));
           }
-          if (!may[pid]) continue;
-          ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, r.text(0), ctx.lang, false));
-          items.push_back(std::move(o));
+          if (rows.empty()) exhausted = true;
         }
-        // Most urgent first, then newest.
-        std::stable_sort(items.begin(), items.end(), [](const json::object& a, const json::object& b) {
-          return AlertEngine::severity_rank(std::string(a.at("severity").as_string())) >
-                 AlertEngine::severity_rank(std::string(b.at("severity").as_string()));
-        });
-        json::array arr;
-        for (auto& i : items) arr.push_back(std::move(i));
-        return ok(json::object({{"items", std::move(arr)}, {"next_cursor", nullptr}}));
+        json::value cursor = nullptr;
+        if (!exhausted && last)
+          cursor = std::to_string(last->rank) + "." + std::to_string(last->raised) + "." + last->id;
+        return ok(json::object({{"items", std::move(items)}, {"next_cursor", std::move(cursor)}}));
       },
       std::move(done));
 }

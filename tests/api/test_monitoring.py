@@ -144,6 +144,33 @@ class Submissions(ServerTest):
         self.assertNotIn("risk_event", c.json)
         self.assertEqual(self.count("risk_events", where), events + 1)
 
+    def test_alert_list_pages_most_urgent_first_without_losing_any(self):
+        c = self.login("dr.nowak")
+        # Alerts of every severity: a calm patient's substance use (warning), self-harm (high, imminent).
+        for name, answers in (("Piotr Wiśniewski", dict(CHECKIN_OK, used=1, used_alcohol=1)),
+                              ("Katarzyna Wójcik", dict(CHECKIN_OK, self_harm_thoughts=1, self_harm_intent=0)),
+                              ("Felix Schneider", dict(CHECKIN_OK, self_harm_thoughts=1, self_harm_intent=1))):
+            r = c.post(f"/api/v1/patients/{self.ids['patients'][name]}/checkins", {"answers": answers})
+            self.assertEqual(r.status, 201, r)
+        whole = c.get("/api/v1/alerts?status=all&limit=200").json
+        self.assertIsNone(whole["next_cursor"])
+        self.assertGreaterEqual(len(whole["items"]), 3)
+        rank = {"imminent": 4, "high": 3, "warning": 2, "info": 1}
+        ranks = [rank[a["severity"]] for a in whole["items"]]
+        self.assertEqual(ranks, sorted(ranks, reverse=True))
+        paged, cursor = [], None
+        while True:
+            r = c.get("/api/v1/alerts?status=all&limit=1" + (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            self.assertLessEqual(len(r.json["items"]), 1)
+            paged += [a["id"] for a in r.json["items"]]
+            cursor = r.json["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(paged, [a["id"] for a in whole["items"]])
+        self.assertEqual(c.get("/api/v1/alerts?cursor=nonsense").status, 400)
+        self.assertEqual(c.get("/api/v1/alerts?limit=0").status, 400)
+
     def test_patients_see_nothing_of_alerts_or_other_patients(self):
         p = self.login("anna.k")
         self.assertEqual(p.get("/api/v1/alerts").status, 403)
