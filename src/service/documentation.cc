@@ -513,11 +513,16 @@ void Documentation::patient_notes(const RequestContext& ctx, const std::string& 
                                                                 : Action::group_note_write,
                                                 patient_id, "chart_notes", patient_id));
         // The member's chart: their own notes, and of each group note only the shared part and their
-        // own entry — another member's entry never appears here (rules.md).
-        ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id FROM notes WHERE patient_id = ? AND org_id = ? UNION "
-                                             "SELECT n.id FROM notes n JOIN note_entries e ON e.note_id = n.id WHERE "
-                                             "e.patient_id = ? AND n.org_id = ?",
-                                             {patient_id, who.org_id, patient_id, who.org_id}));
+        // own entry — another member's entry never appears here (rules.md). The shared part goes
+        // into every attending member's chart, with an entry or without one.
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.query("SELECT id FROM notes WHERE patient_id = ? AND org_id = ? UNION "
+                                  "SELECT n.id FROM notes n JOIN note_entries e ON e.note_id = n.id WHERE "
+                                  "e.patient_id = ? AND n.org_id = ? UNION "
+                                  "SELECT n.id FROM notes n JOIN attendance a ON a.session_id = n.session_id WHERE "
+                                  "n.kind = 'group' AND a.patient_id = ? AND a.status NOT LIKE 'absent%' AND "
+                                  "n.org_id = ?",
+                                  {patient_id, who.org_id, patient_id, who.org_id, patient_id, who.org_id}));
         std::vector<NoteRow> notes;
         for (const auto& r : rows) {
           ASSIGN_OR_RETURN(auto n, load_note(tx, who.org_id, r.text(0)));

@@ -666,6 +666,12 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
                            tx.query_one("SELECT 1 FROM checkins WHERE patient_id = ? AND local_date = ? LIMIT 1",
                                         {patient_id, format_date(d)}));
           if (c) break;
+          // Excused days neither count nor break the run, like closures.
+          ASSIGN_OR_RETURN(auto ex, tx.query_one("SELECT 1 FROM attendance WHERE patient_id = ? AND "
+                                                 "status = 'absent_excused' AND session_starts_at >= ? AND "
+                                                 "session_starts_at < ? LIMIT 1",
+                                                 {patient_id, local_midnight(d, tz), local_midnight(d + 1, tz)}));
+          if (ex) continue;
           ++missed;
         }
         std::vector<domain::Reason> reasons;
@@ -676,8 +682,8 @@ Status Monitoring::missed_checkins(const std::string& program_id, TimePoint now)
         const int64_t since = local_midnight(day - t.post_alert_days, tz);
         ASSIGN_OR_RETURN(auto recent_high,
                          tx.query_one("SELECT 1 FROM alerts WHERE patient_id = ? AND severity IN ('high', 'imminent') "
-                                      "AND raised_at >= ? LIMIT 1",
-                                      {patient_id, since}));
+                                      "AND raised_at >= ? AND raised_at < ? LIMIT 1",
+                                      {patient_id, since, local_midnight(day + 1, tz)}));
         if (recent_high)
           reasons.push_back({"missed_after_high_alert",
                              RiskLevel::high,

@@ -38,31 +38,38 @@ class GroupNotes(ServerTest):
         absent = dict(note, entries=[{"patient_id": self.tomasz, "text": "Did not attend."}])
         self.assertProblem(leader.post("/api/v1/notes", absent), 422, ["entries[0].patient_id"])
         # Rephrased, with a confirmed false positive ("Annual" is not a name).
+        # Katarzyna attended but gets no entry of her own this time.
         note["entries"] = [{"patient_id": self.anna, "text": "Named stress at work; supported a peer in role play."},
-                           {"patient_id": self.piotr, "text": "Arrived late; quiet; asked another member for advice. Annual leave helps."},
-                           {"patient_id": self.kasia, "text": "Engaged, offered an example from her week."}]
+                           {"patient_id": self.piotr, "text": "Arrived late; quiet; asked another member for advice. Annual leave helps."}]
         self.assertProblem(leader.post("/api/v1/notes", note), 422, ["entries[1].text"])
         r = leader.post("/api/v1/notes", dict(note, confirm_not_names=["Annual"]))
         self.assertEqual(r.status, 201, r)
         note_id = r.json["id"]
         self.assertEqual(self.server.sqlite("SELECT count(*) FROM audit_log WHERE action = 'note_name_check_confirmed'"), "1")
-        # Each member's chart: the shared part and that member's entry, never another's.
+        # Each attending member's chart: the shared part and that member's entry (if any), never
+        # another's; an absent member's chart has no group note.
         ther = self.login("m.zielinska")
         names = ["Anna", "Kowalska", "Piotr", "Wiśniewski", "Katarzyna", "Wójcik"]
-        for pid, own in ((self.anna, "supported a peer"), (self.piotr, "Arrived late"), (self.kasia, "Engaged")):
+        for pid, own in ((self.anna, "supported a peer"), (self.piotr, "Arrived late"), (self.kasia, None)):
             viewer = ther if pid != self.piotr else self.login("j.hoffmann")
             chart = viewer.get(f"/api/v1/patients/{pid}/notes")
             self.assertEqual(chart.status, 200, chart)
             group_notes = [n for n in chart.json["items"] if n["kind"] == "group"]
             self.assertEqual(len(group_notes), 1)
             n = group_notes[0]
-            self.assertIn(own, n["entry"]["text"])
+            self.assertEqual(n["content"]["topic"], "Relapse triggers at work")
+            if own:
+                self.assertIn(own, n["entry"]["text"])
+            else:
+                self.assertIsNone(n["entry"])
             self.assertNotIn("entries", n)
             others = [e for e in (self.anna, self.piotr, self.kasia) if e != pid]
             for o in others:
                 self.assertNotIn(o, chart.raw)
             for name in names:
                 self.assertNotIn(name, json_text(n))
+        tomasz_chart = self.login("j.hoffmann").get(f"/api/v1/patients/{self.tomasz}/notes").json["items"]
+        self.assertEqual([n for n in tomasz_chart if n["kind"] == "group"], [])
         # Signing: the licensed leader signs once; the note then is locked.
         r = leader.post(f"/api/v1/notes/{note_id}/sign")
         self.assertEqual(r.status, 200, r)
