@@ -65,13 +65,17 @@ Result<json::object> episode_json(store::Tx& tx, const store::Row& r) {
                    tx.query("SELECT user_id FROM episode_staff WHERE episode_id = ? ORDER BY user_id", {r.text(0)}));
   json::array ids;
   for (const auto& s : staff) ids.emplace_back(s.text(0));
-  team["program_staff_ids"] = std::move(ids);
+  team["program_staff_ids"] = ids;
   o["care_team"] = std::move(team);
+  o["program_staff_ids"] = std::move(ids);  // api.md names it at the top level too
   o["primary_therapist_id"] = opt(r.opt_text(6));
   o["psychiatrist_id"] = opt(r.opt_text(7));
   o["previous_episode_id"] = opt(r.opt_text(8));
   if (r.is_null(9)) {
     o["discharge"] = nullptr;
+    o["discharged_on"] = nullptr;
+    o["reason"] = nullptr;
+    o["aftercare"] = nullptr;
   } else {
     json::object d;
     d["discharged_on"] = r.text(9);
@@ -79,6 +83,10 @@ Result<json::object> episode_json(store::Tx& tx, const store::Row& r) {
     boost::system::error_code e;
     json::value after = r.is_null(11) ? json::value(nullptr) : json::parse(r.text(11), e);
     d["aftercare"] = e ? json::value(nullptr) : after;
+    // api.md's discharge fields, also at the top level.
+    o["discharged_on"] = d["discharged_on"];
+    o["reason"] = d["reason"];
+    o["aftercare"] = d["aftercare"];
     o["discharge"] = std::move(d);
   }
   o["version"] = r.i64(12);

@@ -435,6 +435,8 @@ void RegistryService::list_groups(const RequestContext& ctx, const Query& q, Don
         for (const auto& r : rows) {
           json::object o = group_json(r);
           ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {r.text(0)}));
+          ASSIGN_OR_RETURN(auto ids, visible_members(access_, tx, ctx, audit, r.text(0)));
+          o["member_ids"] = std::move(ids);
           o["member_count"] = n->i64(0);
           items.push_back(std::move(o));
         }

@@ -161,6 +161,8 @@ class StaffAndGroups(ServerTest):
         self.assertEqual(len(r.json["member_ids"]), 3)
         listed = self.login("n.schulz").get(f"/api/v1/groups?program_id={mood}").json["items"]
         self.assertIn("DBT skills", [g["name"] for g in listed])
+        dbt = [g for g in director.get(f"/api/v1/groups?program_id={mood}").json["items"] if g["name"] == "DBT skills"][0]
+        self.assertEqual(sorted(dbt["member_ids"]), sorted(members))
         # Codes a client can translate.
         codes = lambda r: {e["field"]: e["code"] for e in r.json["errors"]}
         r = director.patch("/api/v1/groups/" + group["id"], {"version": r.json["version"], "capacity": 2,
@@ -221,6 +223,10 @@ class PatientsAndEpisodes(ServerTest):
                                                               "aftercare": {"referrals": [{"name": "Szpital Tworki, oddział 4", "kind": "inpatient"}]}})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["discharge"]["reason"], "step_up")
+        # api.md's names at the top level too.
+        self.assertEqual((r.json["discharged_on"], r.json["reason"]), ("2026-11-23", "step_up"))
+        self.assertEqual(r.json["aftercare"]["referrals"][0]["kind"], "inpatient")
+        self.assertEqual(r.json["program_staff_ids"], r.json["care_team"]["program_staff_ids"])
         # Readmission opens a new episode linked to the previous one.
         d = self.login("dr.nowak")
         admit = {"patient_id": pid, "program_id": self.ids["programs"]["addiction"], "referral_source": "inpatient",
