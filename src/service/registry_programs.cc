@@ -167,11 +167,16 @@ void validate_settings(const json::object& body, const json::object& current, js
     if (warning) merged["warning"] = *warning;
     out["ack_deadlines_minutes"] = std::move(merged);
   }
+  // The chains of rules.md are what the alert engine follows (imminent: director, then every
+  // licensed clinician; high: on-call psychiatrist, then director); this version offers no other
+  // order, so a setting that would claim one is refused rather than stored and ignored.
   if (auto tiers = f.string_list("escalation_chain", false, 3)) {
-    bool good = !tiers->empty();
-    for (const auto& t : *tiers)
-      if (t != "clinician" && t != "psychiatrist" && t != "director") good = false;
-    if (!good) errors.push_back({"escalation_chain", "must list tiers from: clinician, psychiatrist, director"});
+    const std::vector<std::string> fixed = {"clinician", "psychiatrist", "director"};
+    if (*tiers != fixed)
+      errors.push_back({"escalation_chain",
+                        "is fixed in this version: clinician, psychiatrist, director (rules.md)",
+                        "fixed",
+                        {{"allowed", json::array{"clinician", "psychiatrist", "director"}}}});
     json::array a;
     for (const auto& t : *tiers) a.emplace_back(t);
     out["escalation_chain"] = std::move(a);

@@ -43,6 +43,10 @@ class Programs(ServerTest):
         self.assertProblem(r, 422, ["ack_deadlines_minutes.imminent", "ack_deadlines_minutes.high"])
         r = director.put(f"/api/v1/programs/{pid}/settings", {"ack_deadlines_minutes": {"imminent": 10}})
         self.assertProblem(r, 428)
+        # The escalation order is rules.md's; another is refused, not stored and ignored.
+        r = director.put(f"/api/v1/programs/{pid}/settings", {"version": s["version"], "escalation_chain": ["director", "clinician"]})
+        self.assertProblem(r, 422, ["escalation_chain"])
+        self.assertEqual(r.json["errors"][0]["code"], "fixed")
         r = director.put(f"/api/v1/programs/{pid}/settings", {
             "version": s["version"], "ack_deadlines_minutes": {"imminent": 10},
             "webhooks": [{"url": "https://pager.example.org/hook", "secret": "a-very-long-shared-secret"}],
