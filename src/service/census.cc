@@ -187,37 +187,23 @@ void Monitoring::worklist(const RequestContext& ctx, const Query& q, Done done) 
         for (const auto& p : patients) {
           ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::census_row, p.id));
           if (!may) continue;
-          // Treatment plan reviews every 30 days (a first plan is due within 7 days of admission).
-          ASSIGN_OR_RETURN(auto plan,
-                           tx.query_one("SELECT max(created_at) FROM treatment_plans WHERE patient_id = ?", {p.id}));
-          ASSIGN_OR_RETURN(
-              auto review,
-              tx.query_one("SELECT max(at) FROM treatment_plan_events WHERE patient_id = ? AND kind = 'review'",
-                           {p.id}));
-          const int64_t last = std::max(plan && !plan->is_null(0) ? plan->i64(0) : 0,
-                                        review && !review->is_null(0) ? review->i64(0) : 0);
-          const int64_t due_at =
-              last ? last + 30LL * 86400000 : to_millis(local_time_to_utc(*parse_date(p.admitted_on) + 7, 0, tz));
-          if (due_at <= day_end)
+          ASSIGN_OR_RETURN(auto review, plan_review_due(tx, p.id, p.admitted_on, tz));
+          if (review.due_at <= day_end)
             reviews.push_back(json::object{{"patient_id", p.id},
                                            {"given_name", p.given},
                                            {"family_name", p.family},
-                                           {"kind", last ? "review" : "initial_plan"},
-                                           {"due", registry::ts(due_at)}});
-          // Certification of need: renewed at most 60 days after the last one; listed a week ahead.
-          ASSIGN_OR_RETURN(
-              auto cert,
-              tx.query_one(
-                  "SELECT next_due_on FROM certifications WHERE episode_id = ? ORDER BY certified_on DESC LIMIT 1",
-                  {p.episode_id}));
-          const std::string cert_due = cert ? cert->text(0) : p.admitted_on;
+                                           {"kind", review.has_plan ? "review" : "initial_plan"},
+                                           {"due", registry::ts(review.due_at)}});
+          // Listed a week ahead.
+          ASSIGN_OR_RETURN(auto cert, certification_due(tx, p.episode_id, p.admitted_on));
+          const std::string& cert_due = cert.due_on;
           if (cert_due <= format_date(day + 7))
             certs.push_back(json::object{{"patient_id", p.id},
                                          {"episode_id", p.episode_id},
                                          {"given_name", p.given},
                                          {"family_name", p.family},
                                          {"due_on", cert_due},
-                                         {"kind", cert ? "renewal" : "initial"}});
+                                         {"kind", cert.renewal ? "renewal" : "initial"}});
         }
         ASSIGN_OR_RETURN(
             auto notes,

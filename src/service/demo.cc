@@ -102,6 +102,40 @@ json::array crisis_resources() {
   return a;
 }
 
+// A synthetic first treatment plan in the patient's language (the chart shows it as written).
+std::string demo_plan(const std::string& language, int program, const std::string& therapist,
+                      const std::string& target_date) {
+  struct Words {
+    const char *problem, *goal, *objective, *measure, *intervention;
+  };
+  static const Words kAddiction[] = {
+      {"Cravings after work", "Stay abstinent through the program", "Craving at or below 4 of 10 on most days",
+       "Daily check-in craving", "Relapse prevention group three times a week"},
+      {"Głód alkoholowy po pracy", "Abstynencja przez cały program", "Głód najwyżej 4 na 10 w większość dni",
+       "Codzienne zgłoszenie: głód", "Grupa zapobiegania nawrotom trzy razy w tygodniu"},
+      {"Suchtdruck nach der Arbeit", "Abstinenz während des Programms",
+       "Suchtdruck an den meisten Tagen höchstens 4 von 10", "Tägliche Meldung: Suchtdruck",
+       "Rückfallpräventionsgruppe dreimal pro Woche"}};
+  static const Words kMood[] = {
+      {"Low mood and withdrawal", "Return to daily routines", "PHQ-9 below 10 within six weeks", "Weekly PHQ-9",
+       "Behavioural activation in CBT skills group"},
+      {"Obniżony nastrój i wycofanie", "Powrót do codziennych zajęć", "PHQ-9 poniżej 10 w ciągu sześciu tygodni",
+       "Cotygodniowy PHQ-9", "Aktywizacja behawioralna w grupie umiejętności CBT"},
+      {"Gedrückte Stimmung und Rückzug", "Rückkehr zu einem geregelten Alltag",
+       "PHQ-9 unter 10 innerhalb von sechs Wochen", "Wöchentlicher PHQ-9",
+       "Verhaltensaktivierung in der KVT-Fertigkeitengruppe"}};
+  const int l = language == "pl" ? 1 : language == "de" ? 2 : 0;
+  const Words& w = (program == 0 ? kAddiction : kMood)[l];
+  boost::json::object objective{
+      {"text", w.objective}, {"measure", w.measure}, {"target_date", target_date}, {"met", false}};
+  boost::json::object goal{{"text", w.goal},
+                           {"objectives", boost::json::array{objective}},
+                           {"interventions", boost::json::array{boost::json::object{{"text", w.intervention},
+                                                                                    {"responsible_id", therapist}}}}};
+  boost::json::object problem{{"text", w.problem}, {"goals", boost::json::array{goal}}};
+  return boost::json::serialize(boost::json::object{{"problems", boost::json::array{problem}}});
+}
+
 }  // namespace
 
 Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain& chain, const Clock& clock,
@@ -228,6 +262,23 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
                    ids[psychiatrists[prog]], ids["dr.nowak"], ms, ms}));
       RETURN_IF_ERROR(tx.exec("INSERT INTO episode_staff (org_id, episode_id, user_id) VALUES (?, ?, ?)",
                               {org, eid, ids[techs[prog]]}));
+      // A running clinic: most episodes have their certification of need and a treatment plan
+      // (written three days after admission, so the longest stays have a review overdue); every
+      // eighth patient, Anna first, still waits for both.
+      if (n % 8 != 0) {
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO certifications (org_id, id, episode_id, certified_on, certified_by, next_due_on, "
+                    "recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    {org, auth::new_id("cer"), eid, admitted, ids[psychiatrists[prog]],
+                     format_date(*parse_date(admitted) + 60), ids[psychiatrists[prog]], ms}));
+        RETURN_IF_ERROR(
+            tx.exec("INSERT INTO treatment_plans (org_id, patient_id, version, content, created_by, "
+                    "created_at) VALUES (?, ?, 1, ?, ?, ?)",
+                    {org, pid,
+                     demo_plan(p.language, prog, ids[therapists[prog][n % 2]], format_date(*parse_date(admitted) + 45)),
+                     ids[therapists[prog][n % 2]],
+                     to_millis(local_time_to_utc(*parse_date(admitted) + 3, 17 * 60, "Europe/Warsaw"))}));
+      }
       if (n % 12 < 10)  // most patients are in their program's group; two are still waiting for a place
         RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",
                                 {org, groups[prog], pid}));

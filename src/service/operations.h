@@ -84,6 +84,20 @@ struct WeekHours {
   int64_t remaining = 0;
   int64_t minimum = 0;
 };
+// The due dates the worklist lists and the daily job turns into info alerts (rules.md).
+struct PlanReviewDue {
+  int64_t due_at = 0;     // UTC millis
+  bool has_plan = false;  // else the first plan is due within 7 days of admission
+};
+Result<PlanReviewDue> plan_review_due(store::Tx& tx, const std::string& patient_id, const std::string& admitted_on,
+                                      const std::string& time_zone);
+struct CertificationDue {
+  std::string due_on;  // program-local date
+  bool renewal = false;
+};
+Result<CertificationDue> certification_due(store::Tx& tx, const std::string& episode_id,
+                                           const std::string& admitted_on);
+
 Result<WeekHours> week_hours(store::Tx& tx, const std::string& org_id, const std::string& patient_id,
                              const std::string& program_id, int monday, TimePoint now);
 

@@ -560,6 +560,49 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
       std::move(done));
 }
 
+Result<PlanReviewDue> plan_review_due(store::Tx& tx, const std::string& patient_id, const std::string& admitted_on,
+                                      const std::string& time_zone) {
+  // Reviews every 30 days after the last plan or review; a first plan within 7 days of admission.
+  ASSIGN_OR_RETURN(auto plan,
+                   tx.query_one("SELECT max(created_at) FROM treatment_plans WHERE patient_id = ?", {patient_id}));
+  ASSIGN_OR_RETURN(
+      auto review,
+      tx.query_one("SELECT max(at) FROM treatment_plan_events WHERE patient_id = ? AND kind = 'review'", {patient_id}));
+  const int64_t last =
+      std::max(plan && !plan->is_null(0) ? plan->i64(0) : 0, review && !review->is_null(0) ? review->i64(0) : 0);
+  PlanReviewDue d;
+  d.has_plan = last != 0;
+  d.due_at = last ? last + 30LL * 86400000 : to_millis(local_time_to_utc(*parse_date(admitted_on) + 7, 0, time_zone));
+  return d;
+}
+
+Result<CertificationDue> certification_due(store::Tx& tx, const std::string& episode_id,
+                                           const std::string& admitted_on) {
+  // Renewed at most 60 days after the last one; the first is due on admission.
+  ASSIGN_OR_RETURN(
+      auto cert,
+      tx.query_one("SELECT next_due_on FROM certifications WHERE episode_id = ? ORDER BY certified_on DESC LIMIT 1",
+                   {episode_id}));
+  return CertificationDue{cert ? cert->text(0) : admitted_on, cert.has_value()};
+}
+
+namespace {
+
+// An info signal once per occurrence (`key`: the due date, or the note): resolving the alert does
+// not bring it back the next day.
+Result<bool> first_signal(store::Tx& tx, const std::string& org_id, const std::string& patient_id,
+                          const std::string& key, const std::string& rule, TimePoint now) {
+  ASSIGN_OR_RETURN(auto seen,
+                   tx.query_one("SELECT 1 FROM weekly_signals WHERE patient_id = ? AND week = ? AND rule = ?",
+                                {patient_id, key, rule}));
+  if (seen) return false;
+  RETURN_IF_ERROR(tx.exec("INSERT INTO weekly_signals (org_id, patient_id, week, rule, at) VALUES (?, ?, ?, ?, ?)",
+                          {org_id, patient_id, key, rule, to_millis(now)}));
+  return true;
+}
+
+}  // namespace
+
 Status Operations::tick(TimePoint now) {
   // Once per program and local day: the weekly minimum that the rest of the week can no longer
   // reach becomes a warning now, mid-week, not after the week is lost.
@@ -585,6 +628,42 @@ Status Operations::tick(TimePoint now) {
           tx.query("SELECT patient_id, admitted_on FROM episodes WHERE program_id = ? AND status = 'active'",
                    {program_id}));
       const int monday = domain::iso_week_monday(today);
+      // Info for the care team (rules.md): a treatment plan review overdue, a certification of
+      // need due, a co-signature overdue — each once.
+      for (const auto& p : patients) {
+        const std::string& pid = p.text(0);
+        std::vector<domain::Reason> due;
+        ASSIGN_OR_RETURN(auto review, plan_review_due(tx, pid, p.text(1), tz));
+        if (review.due_at <= to_millis(now)) {
+          const std::string date = format_date(local_date(from_millis(review.due_at), tz));
+          ASSIGN_OR_RETURN(bool first, first_signal(tx, org->text(0), pid, date, "review_due", now));
+          if (first) due.push_back({"review_due", RiskLevel::low, false, {{"date", date}}});
+        }
+        ASSIGN_OR_RETURN(auto ep,
+                         tx.query_one("SELECT id FROM episodes WHERE patient_id = ? AND status = 'active'", {pid}));
+        if (ep) {
+          ASSIGN_OR_RETURN(auto cert, certification_due(tx, ep->text(0), p.text(1)));
+          if (cert.due_on <= format_date(today)) {
+            ASSIGN_OR_RETURN(bool first, first_signal(tx, org->text(0), pid, cert.due_on, "certification_due", now));
+            if (first) due.push_back({"certification_due", RiskLevel::low, false, {{"date", cert.due_on}}});
+          }
+        }
+        ASSIGN_OR_RETURN(auto notes, tx.query("SELECT id, signed_at FROM notes WHERE patient_id = ? AND "
+                                              "cosign_required = 1 AND cosigned_at IS NULL AND cosign_due_at <= ?",
+                                              {pid, to_millis(now)}));
+        for (const auto& n : notes) {
+          ASSIGN_OR_RETURN(bool first, first_signal(tx, org->text(0), pid, n.text(0), "cosignature_due", now));
+          if (first)
+            due.push_back({"cosignature_due",
+                           RiskLevel::low,
+                           false,
+                           {{"date", format_date(local_date(from_millis(n.i64(1)), tz))}}});
+        }
+        if (due.empty()) continue;
+        ASSIGN_OR_RETURN(auto pc, load_patient_context(tx, org->text(0), pid));
+        ASSIGN_OR_RETURN(auto raised, alerts_.raise(tx, *pc, program_id, due, "schedule", std::nullopt, now));
+        (void)raised;
+      }
       for (const auto& p : patients) {
         // A week the patient joined midway is not judged. A patient in no group yet is: with no
         // sessions the week cannot reach the minimum, and someone has to place them.

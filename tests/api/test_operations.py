@@ -231,3 +231,38 @@ class CertificationAndPlacement(ServerTest):
         self.assertEqual(len(placed), 11)                           # capacity 12: James (not yet in the group) gets a place
         self.assertIn(james, placed)
         self.assertEqual(self.login("anna.k").post(f"/api/v1/programs/{program}/placement", {}).status, 403)
+
+
+class DueItemsBecomeInfoAlerts(ServerTest):
+    """rules.md info row: a review, co-signature or certification due tells the care team once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = demo_ids(cls.server)
+
+    def info(self, rule):
+        return self.server.sqlite(f"SELECT patient_id, severity, deadline_at IS NULL FROM alerts WHERE rule = '{rule}' ORDER BY patient_id")
+
+    def wait_for(self, rule):
+        deadline = time.time() + 10
+        while time.time() < deadline and not self.info(rule):
+            time.sleep(0.2)
+        return [line.split("|") for line in self.info(rule).splitlines()]
+
+    def test_due_certifications_and_overdue_reviews_raise_info_alerts_once(self):
+        anna = self.ids["patients"]["Anna Kowalska"]          # no certification yet in the demo
+        certs = self.wait_for("certification_due")
+        self.assertIn([anna, "info", "1"], certs)             # info: nobody is chased by a deadline
+        # The demo's longest stays have a treatment plan review overdue.
+        reviews = self.wait_for("review_due")
+        self.assertTrue(reviews)
+        self.assertTrue(all(r[1:] == ["info", "1"] for r in reviews))
+        ther = self.login("m.zielinska")  # Anna's therapist
+        alert = [a for a in ther.get(f"/api/v1/alerts?patient_id={anna}").json["items"] if a["rule"] == "certification_due"][0]
+        self.assertIn("Zaświadczenie lekarskie", alert["reasons"][0])  # in her language (Polish)
+        self.assertEqual(ther.post(f"/api/v1/alerts/{alert['id']}/resolve", {"note": "Psychiatrist books it"}).status, 200)
+        # The next day's run does not raise the same due date again.
+        self.server.advance(24 * 3600)
+        time.sleep(2)
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM alerts WHERE patient_id = '{anna}' AND rule = 'certification_due'"), "1")

@@ -144,7 +144,7 @@ for (const lang of ['pl', 'de']) {
       await page.getByTestId('today-checkins').waitFor();
       await page.locator('.live-bar.live-live').waitFor();
       await check(page, 'today');
-      await page.getByTestId('today-alerts').getByRole('link', { name: 'Kowalska, Anna' }).click();
+      await page.getByTestId('today-alerts').locator('li:not(.sev-info)', { hasText: 'Kowalska, Anna' }).getByRole('link', { name: 'Kowalska, Anna' }).click();
       await page.getByTestId('alert-history').waitFor();
       await check(page, 'alert');
       await page.getByRole('button', { name: t['alert.open_crisis'] }).or(page.getByRole('link', { name: t['alert.go_to_crisis'] })).click();
