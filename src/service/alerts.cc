@@ -376,12 +376,12 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
   return out;
 }
 
-Result<int> AlertEngine::escalate_due(store::Tx& tx, TimePoint now) const {
+Result<std::vector<AlertEngine::Escalated>> AlertEngine::escalate_due(store::Tx& tx, TimePoint now) const {
   const int64_t t = to_millis(now);
   ASSIGN_OR_RETURN(auto due, tx.query("SELECT id FROM alerts WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND "
                                       "status IN ('open', 'escalated') ORDER BY deadline_at LIMIT 200",
                                       {t}));
-  int n = 0;
+  std::vector<Escalated> escalated;
   for (const auto& d : due) {
     ASSIGN_OR_RETURN(auto cur, load(tx, d.text(0)));
     AlertRow a = *cur;
@@ -421,9 +421,9 @@ Result<int> AlertEngine::escalate_due(store::Tx& tx, TimePoint now) const {
     RETURN_IF_ERROR(history(tx, a, kind, std::nullopt, std::nullopt, "", "step " + std::to_string(step), now));
     RETURN_IF_ERROR(notify(tx, a, recipients, kind, now));
     RETURN_IF_ERROR(stream(tx, a, "alert", now));
-    ++n;
+    escalated.push_back({a.org_id, a.id, a.patient_id});
   }
-  return n;
+  return escalated;
 }
 
 Status AlertEngine::acknowledge(store::Tx& tx, const std::string& alert_id, const std::string& user_id,

@@ -35,7 +35,11 @@ class AlertEngine {
                                          const std::optional<std::string>& source_id, TimePoint now) const;
 
   // Escalates every alert whose deadline has passed; returns how many.
-  Result<int> escalate_due(store::Tx& tx, TimePoint now) const;
+  // Escalates every alert past its deadline; answers the alerts it escalated (for the audit trail).
+  struct Escalated {
+    std::string org_id, id, patient_id;
+  };
+  Result<std::vector<Escalated>> escalate_due(store::Tx& tx, TimePoint now) const;
 
   Status acknowledge(store::Tx& tx, const std::string& alert_id, const std::string& user_id,
                      const std::optional<std::string>& note, TimePoint now) const;

@@ -743,17 +743,10 @@ void Monitoring::tick(TimePoint now) {
                               "AND status IN ('open', 'escalated')",
                               {to_millis(now)}));
     if (due.empty()) return Status::Ok();
-    ASSIGN_OR_RETURN(int n, alerts_.escalate_due(tx, now));
-    if (n > 0) {
-      RequestContext c;
-      c.now = now;
-      c.request_id = "scheduler";
-      c.client_addr = "local";
-      std::vector<Audit::Entry> e{{"alert_escalate", "alert", std::nullopt, std::nullopt, "success", std::nullopt,
-                                   std::to_string(n) + " alerts"}};
-      RETURN_IF_ERROR(
-          Runner::append_audit(runner_.chain(), tx, c, due[0].text(0), e, std::nullopt, std::string("system")));
-    }
+    ASSIGN_OR_RETURN(auto escalated, alerts_.escalate_due(tx, now));
+    // One record per alert, in its own organization's chain and naming its patient.
+    for (const auto& a : escalated)
+      RETURN_IF_ERROR(audit_system(runner_, tx, a.org_id, "alert_escalate", a.patient_id, a.id, now));
     return Status::Ok();
   });
   if (!st.ok()) spdlog::error("escalation: {}", st.message());

@@ -705,28 +705,34 @@ void RegistryService::break_glass(const RequestContext& ctx, const json::object&
 
 void RegistryService::list_notifications(const RequestContext& ctx, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::notifications_read, "notification"), done);
-  done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, kind, patient_id, body, created_at, read_at FROM notifications "
-                                         "WHERE user_id = ? ORDER BY created_at DESC LIMIT 100",
-                                         {ctx.principal().user_id}));
-    json::array items;
-    for (const auto& r : rows) {
-      json::object o;
-      o["id"] = r.text(0);
-      o["kind"] = r.text(1);
-      o["patient_id"] = opt(r.opt_text(2));
-      boost::system::error_code ec;
-      auto b = json::parse(r.text(3), ec);
-      o["body"] = ec ? json::value(nullptr) : b;
-      o["created_at"] = ts(r.i64(4));
-      o["read"] = !r.is_null(5);
-      items.push_back(std::move(o));
-    }
-    json::object out;
-    out["items"] = std::move(items);
-    out["next_cursor"] = nullptr;
-    return ok(std::move(out));
-  }));
+  // A notification may name a patient (break-glass): reading it is on record like any patient read.
+  runner_.write(
+      ctx,
+      [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.query("SELECT id, kind, patient_id, body, created_at, read_at FROM notifications "
+                                  "WHERE user_id = ? ORDER BY created_at DESC LIMIT 100",
+                                  {ctx.principal().user_id}));
+        json::array items;
+        for (const auto& r : rows) {
+          if (!r.is_null(2)) audit.record("notification_read", "notification", r.text(0), r.text(2));
+          json::object o;
+          o["id"] = r.text(0);
+          o["kind"] = r.text(1);
+          o["patient_id"] = opt(r.opt_text(2));
+          boost::system::error_code ec;
+          auto b = json::parse(r.text(3), ec);
+          o["body"] = ec ? json::value(nullptr) : b;
+          o["created_at"] = ts(r.i64(4));
+          o["read"] = !r.is_null(5);
+          items.push_back(std::move(o));
+        }
+        json::object out;
+        out["items"] = std::move(items);
+        out["next_cursor"] = nullptr;
+        return ok(std::move(out));
+      },
+      std::move(done));
 }
 
 }  // namespace pomost::service

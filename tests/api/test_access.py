@@ -181,6 +181,7 @@ class BreakGlassIntakeFormer(ServerTest):
         self.assertEqual(admin.patch("/api/v1/patients/" + pid, {"version": 1, "phone": "+48 500 500 500"}).status, 403)
         notes = self.login("dr.nowak").get("/api/v1/notifications").json["items"]
         self.assertTrue(any(n["kind"] == "break_glass" and n["patient_id"] == pid for n in notes))
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) > 0 FROM audit_log WHERE action = 'notification_read' AND patient_id = '{pid}'"), "1")
         self.assertEqual(self.login("a.krol").post("/api/v1/break-glass", {"patient_id": pid, "reason": "Just curious about it"}).status, 403)
         self.assertEqual(admin.post("/api/v1/break-glass", {"patient_id": "pat_nobody", "reason": "Patient in the ED now"}).status, 404)
         self.server.advance(61 * 60)

@@ -246,6 +246,8 @@ class Escalation(ServerTest):
         a = self.wait_status(ther, alert_id, "escalated")
         step1 = [h for h in a["history"] if h["kind"] == "notified" and h["detail"] == "escalated"]
         self.assertEqual({h["recipient_id"] for h in step1}, {director})
+        # On record per alert and patient, in the organization's chain.
+        self.assertEqual(self.server.sqlite(f"SELECT patient_id FROM audit_log WHERE action = 'alert_escalate' AND resource_id = '{alert_id}'"), pid)
         # Not yet summoned: a therapist of the program outside the care team may not acknowledge.
         zielinska = self.login("m.zielinska")
         self.assertEqual(zielinska.post(f"/api/v1/alerts/{alert_id}/acknowledge", {}).status, 404)
