@@ -385,11 +385,13 @@ void Operations::get_certification(const RequestContext& ctx, const std::string&
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        ASSIGN_OR_RETURN(auto e, tx.query_one("SELECT patient_id FROM episodes WHERE id = ? AND org_id = ?",
+        ASSIGN_OR_RETURN(auto e, tx.query_one("SELECT e.patient_id, p.time_zone FROM episodes e JOIN programs p ON "
+                                              "p.id = e.program_id WHERE e.id = ? AND e.org_id = ?",
                                               {episode_id, ctx.principal().org_id}));
         if (!e) return Status::NotFound();
         RETURN_IF_ERROR(
             access_.require_patient(tx, ctx, audit, Action::patient_read, e->text(0), "certification", episode_id));
+        const std::string tz = e->text(1);
         ASSIGN_OR_RETURN(auto rows,
                          tx.query("SELECT id, certified_on, certified_by, next_due_on, recorded_by FROM certifications "
                                   "WHERE episode_id = ? ORDER BY certified_on DESC, created_at DESC",
@@ -404,7 +406,7 @@ void Operations::get_certification(const RequestContext& ctx, const std::string&
         json::object o{{"episode_id", episode_id}};
         o["current"] = history.empty() ? json::value(nullptr) : history.front();
         o["due"] = history.empty() || history.front().as_object().at("next_due_on").as_string() <=
-                                          format_date(local_date(ctx.now, "UTC") + 7);
+                                          format_date(local_date(ctx.now, tz) + 7);  // the program's dates
         o["history"] = std::move(history);
         return ok(std::move(o));
       },
