@@ -70,6 +70,7 @@ class Monitoring {
 
   const AlertEngine& alerts() const { return alerts_; }
   const Access& access() const { return access_; }
+  Runner& runner() { return runner_; }
 
  private:
   struct Submission;

@@ -6,6 +6,7 @@
 #include <array>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "auth/crypto.h"
 #include "core/time.h"
@@ -257,6 +258,7 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
         end = true;
       }
     }
+    std::vector<std::pair<std::string, bool>> first_seen;  // patient, check-in event
     if (!end && hub_.latest() > last_seq_) {
       RequestContext c = ctx_;
       c.now = now;
@@ -277,6 +279,8 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
             cached = cache.insert_or_assign(patient, std::make_pair(may, to_millis(now))).first;
           }
           if (!cached->second.first) continue;
+          if ((checkin ? audited_checkins_ : audited_).insert(patient).second)
+            first_seen.emplace_back(patient, checkin);
           if (checkin) {
             ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT local_date, submitted_at, risk_level, on_behalf, "
                                                     "program_id FROM checkins WHERE id = ?",
@@ -298,6 +302,24 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
         return Status::Ok();
       });
       if (!st.ok()) spdlog::warn("alert stream: {}", st.message());
+    }
+    // The stream is one request: each patient it shows is on record once (rules.md), under the
+    // stream's request id.
+    if (!first_seen.empty()) {
+      RequestContext c = ctx_;
+      c.now = now;
+      c.idempotency_key.reset();
+      m_.runner().write(
+          c,
+          [first_seen](store::Tx&, Audit& audit) -> Result<Reply> {
+            for (const auto& [patient, checkin] : first_seen)
+              audit.record(checkin ? "checkin_stream_read" : "alert_stream_read", "alert_stream", std::nullopt,
+                           patient);
+            return Reply{204, nullptr, {}};
+          },
+          [](Result<Reply> r) {
+            if (!r.ok()) spdlog::error("alert stream audit: {}", r.status().message());
+          });
     }
     if (!end && to_millis(now) >= next_heartbeat_) {
       frames += ": heartbeat\n\n";
@@ -337,6 +359,7 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
   uint64_t sub_ = 0;
   std::unordered_map<std::string, std::pair<bool, int64_t>> may_;  // patient -> (may read, decided at)
   std::unordered_map<std::string, std::pair<bool, int64_t>> may_checkins_;
+  std::unordered_set<std::string> audited_, audited_checkins_;
   std::mutex mu_;
   std::string pending_;
   bool ended_ = false;

@@ -397,6 +397,19 @@ class LiveStream(ServerTest):
         self.assertEqual(checkins[0]["risk"]["level"], "moderate")  # thoughts without intent
         self.assertNotIn("answers", checkins[0])
         s2.close()
+        # What the stream showed is on record: each patient once per stream, never the other program's.
+        anna, felix = self.ids["patients"]["Anna Kowalska"], self.ids["patients"]["Felix Schneider"]
+        me = self.ids["users"]["m.zielinska"]
+        where = f"user_id = '{me}' AND action = 'alert_stream_read'"
+        deadline = time.time() + 5
+        while time.time() < deadline and self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE {where} AND patient_id = '{felix}'") == "0":
+            time.sleep(0.1)
+        for pid in (anna, felix):  # at least once, and once per stream request
+            n, streams = self.server.sqlite(f"SELECT count(*), count(DISTINCT request_id) FROM audit_log WHERE {where} AND patient_id = '{pid}'").split("|")
+            self.assertGreaterEqual(int(n), 1)
+            self.assertEqual(n, streams)
+        hughes = self.ids["patients"]["Daniel Hughes"]
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE {where} AND patient_id = '{hughes}'"), "0")
 
     def test_heartbeats_and_session_expiry_end_the_stream(self):
         ther = self.login("j.hoffmann")
