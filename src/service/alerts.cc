@@ -331,7 +331,8 @@ Result<std::vector<RaisedAlert>> AlertEngine::raise(store::Tx& tx, const Patient
         RETURN_IF_ERROR(
             tx.exec("UPDATE alerts SET status = 'open', params = ?, last_fired_at = ?, deadline_at = ?, "
                     "escalation_step = 0, version = version + 1 WHERE id = ?",
-                    {params_text, t, deadline_for(a.severity), a.id}));
+                    // A lower grade of the same finding keeps the words of the higher one.
+                    {r.rule == a.rule ? params_text : a.params, t, deadline_for(a.severity), a.id}));
         RETURN_IF_ERROR(history(tx, a, "repeat", std::nullopt, std::nullopt, "", source_type, now));
         int64_t start_step = 0;
         ASSIGN_OR_RETURN(recipients, first_recipients(tx, a, now, start_step));

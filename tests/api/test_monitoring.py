@@ -311,6 +311,7 @@ class Escalation(ServerTest):
         r = tech.post(f"/api/v1/patients/{pid}/assessments",
                       {"instrument": "asq", "answers": {"asq_1": 1, "asq_2": 0, "asq_3": 0, "asq_4": 0, "asq_5": 0}})
         self.assertEqual((r.json["alerts"][0]["id"], r.json["alerts"][0]["severity"]), (first, "imminent"))
+        self.assertEqual(self.history(tech, first)["rule"], "asq_acute")
 
 
 class OnCallTiers(ServerTest):
