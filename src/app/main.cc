@@ -230,7 +230,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   WorkQueue feed_pool(1, 100000);
   service::Monitoring monitoring(runner, access, *clock, instruments, reasons, alert_engine, hub, auth, feed_pool);
   service::Operations operations(runner, access, alert_engine);
-  service::Documentation documentation(runner, access, nicknames);
+  service::Documentation documentation(runner, access, nicknames, alert_engine);
   metrics.gauge("pomost_active_sessions", "Sessions not ended and not expired.",
                 [&auth, clock] { return static_cast<double>(auth.active_sessions(clock->now())); });
 

@@ -460,6 +460,15 @@ Status AlertEngine::resolve(store::Tx& tx, const std::string& alert_id, const st
   return outbox_webhooks(tx, a, std::nullopt, now);
 }
 
+Status AlertEngine::resolve_done(store::Tx& tx, const std::string& patient_id, const std::string& rule,
+                                 const std::string& user_id, const std::string& note, TimePoint now) const {
+  ASSIGN_OR_RETURN(auto open, tx.query_one("SELECT id FROM alerts WHERE patient_id = ? AND rule = ? AND "
+                                           "status <> 'resolved'",
+                                           {patient_id, rule}));
+  if (!open) return Status::Ok();
+  return resolve(tx, open->text(0), user_id, note, now);
+}
+
 Status AlertEngine::seen(store::Tx& tx, const std::string& alert_id, const std::string& user_id, TimePoint now) const {
   ASSIGN_OR_RETURN(auto cur, load(tx, alert_id));
   if (!cur) return Status::NotFound();

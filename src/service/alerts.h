@@ -43,6 +43,10 @@ class AlertEngine {
 
   Status acknowledge(store::Tx& tx, const std::string& alert_id, const std::string& user_id,
                      const std::optional<std::string>& note, TimePoint now) const;
+  // Resolves the patient's open alert of `rule` (an info alert for a due item) once the item is
+  // done, with the person who did it and `note` on record.
+  Status resolve_done(store::Tx& tx, const std::string& patient_id, const std::string& rule, const std::string& user_id,
+                      const std::string& note, TimePoint now) const;
   Status resolve(store::Tx& tx, const std::string& alert_id, const std::string& user_id, const std::string& note,
                  TimePoint now) const;
   Status seen(store::Tx& tx, const std::string& alert_id, const std::string& user_id, TimePoint now) const;

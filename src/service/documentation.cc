@@ -647,6 +647,16 @@ void Documentation::cosign_note(const RequestContext& ctx, const std::string& id
             "UPDATE notes SET cosigned_by = ?, cosigned_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
             {who.user_id, to_millis(ctx.now), to_millis(ctx.now), id}));
         audit.record("note_cosign", "note", id, n->patient_id);
+        if (n->patient_id) {
+          // The info alert for overdue co-signatures goes once none of the patient's notes waits.
+          ASSIGN_OR_RETURN(auto waiting,
+                           tx.query_one("SELECT 1 FROM notes WHERE patient_id = ? AND cosign_required = 1 "
+                                        "AND cosigned_at IS NULL AND cosign_due_at <= ? LIMIT 1",
+                                        {*n->patient_id, to_millis(ctx.now)}));
+          if (!waiting)
+            RETURN_IF_ERROR(
+                alerts_.resolve_done(tx, *n->patient_id, "cosignature_due", who.user_id, "co-signed", ctx.now));
+        }
         ASSIGN_OR_RETURN(auto updated, load_note(tx, who.org_id, id));
         ASSIGN_OR_RETURN(auto o,
                          note_json(

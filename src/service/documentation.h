@@ -7,6 +7,7 @@
 
 #include "domain/name_check.h"
 #include "service/access.h"
+#include "service/alerts.h"
 #include "service/registry_service.h"
 #include "service/runner.h"
 
@@ -14,8 +15,8 @@ namespace pomost::service {
 
 class Documentation {
  public:
-  Documentation(Runner& runner, const Access& access, const domain::NicknameTable& nicknames)
-      : runner_(runner), access_(access), nicknames_(nicknames) {}
+  Documentation(Runner& runner, const Access& access, const domain::NicknameTable& nicknames, const AlertEngine& alerts)
+      : runner_(runner), access_(access), nicknames_(nicknames), alerts_(alerts) {}
 
   void create_note(const RequestContext& ctx, const json::object& body, Done done);
   void update_note(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
@@ -47,6 +48,7 @@ class Documentation {
   Runner& runner_;
   const Access& access_;
   const domain::NicknameTable& nicknames_;
+  const AlertEngine& alerts_;
 };
 
 }  // namespace pomost::service

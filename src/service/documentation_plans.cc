@@ -187,6 +187,7 @@ void Documentation::put_treatment_plan(const RequestContext& ctx, const std::str
                     {who.org_id, patient_id, next, json::serialize(plan), who.user_id, to_millis(ctx.now)}));
         audit.record("treatment_plan_update", "treatment_plan", patient_id, patient_id, std::nullopt,
                      "version " + std::to_string(next));
+        RETURN_IF_ERROR(alerts_.resolve_done(tx, patient_id, "review_due", who.user_id, "plan updated", ctx.now));
         return ok(json::object{{"patient_id", patient_id}, {"version", next}, {"plan", plan}});
       },
       std::move(done));
@@ -214,6 +215,8 @@ void Documentation::review_treatment_plan(const RequestContext& ctx, const std::
                     {ctx.principal().org_id, auth::new_id("tpe"), patient_id, cur->i64(0), ctx.principal().user_id,
                      note, to_millis(ctx.now)}));
         audit.record("treatment_plan_review", "treatment_plan", patient_id, patient_id);
+        RETURN_IF_ERROR(
+            alerts_.resolve_done(tx, patient_id, "review_due", ctx.principal().user_id, "plan reviewed", ctx.now));
         return ok(json::object{{"patient_id", patient_id},
                                {"version", cur->i64(0)},
                                {"reviewed_at", registry::ts(to_millis(ctx.now))},

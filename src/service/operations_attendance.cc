@@ -444,7 +444,7 @@ void Operations::put_certification(const RequestContext& ctx, const std::string&
                          registry::check_staff(tx, who.org_id, physician, {true, {"psychiatrist"}, std::nullopt},
                                                "certified_by", errors));
         (void)okay;
-        if (*on > format_date(local_date(ctx.now, "UTC") + 1))
+        if (*on > format_date(local_date(ctx.now, "UTC") + 1))  // a day's slack covers every clinic zone
           errors.push_back({"certified_on", "must not be in the future", "future"});
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         const std::string due = next.value_or(format_date(*parse_date(*on) + 60));
@@ -455,6 +455,7 @@ void Operations::put_certification(const RequestContext& ctx, const std::string&
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     {who.org_id, id, episode_id, *on, physician, due, who.user_id, to_millis(ctx.now)}));
         audit.record("certification_record", "certification", id, e->text(0));
+        RETURN_IF_ERROR(alerts_.resolve_done(tx, e->text(0), "certification_due", who.user_id, "certified", ctx.now));
         return ok(json::object{{"id", id},
                                {"episode_id", episode_id},
                                {"certified_on", *on},

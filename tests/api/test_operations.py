@@ -266,3 +266,18 @@ class DueItemsBecomeInfoAlerts(ServerTest):
         self.server.advance(24 * 3600)
         time.sleep(2)
         self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM alerts WHERE patient_id = '{anna}' AND rule = 'certification_due'"), "1")
+
+    def test_info_alerts_for_due_items_resolve_when_the_item_is_done(self):
+        olivia = self.ids["patients"]["Olivia Bennett"]       # no certification yet in the demo
+        self.assertIn(olivia, [r[0] for r in self.wait_for("certification_due")])
+        r = self.login("dr.bauer").put(f"/api/v1/episodes/{self.ids['episodes'][olivia]}/certification", {"certified_on": "2026-11-23"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.server.sqlite(f"SELECT status, resolved_by FROM alerts WHERE patient_id = '{olivia}' AND rule = 'certification_due'"),
+                         f"resolved|{self.ids['users']['dr.bauer']}")
+        # An overdue review: the therapist reviews the plan, and its alert goes.
+        pid = self.wait_for("review_due")[0][0]
+        therapist = self.server.sqlite(f"SELECT primary_therapist_id FROM episodes WHERE patient_id = '{pid}' AND status = 'active'")
+        username = {v: k for k, v in self.ids["users"].items()}[therapist]
+        r = self.login(username).post(f"/api/v1/patients/{pid}/treatment-plan/reviews", {"note": "Goals still fit"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.server.sqlite(f"SELECT status FROM alerts WHERE patient_id = '{pid}' AND rule = 'review_due'"), "resolved")
