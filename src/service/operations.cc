@@ -174,7 +174,8 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
   ASSIGN_OR_RETURN(
       auto groups,
       tx.query("SELECT g.id, g.program_id, g.track_id, g.name, g.leader_id, g.co_leader_id, g.room_id, t.weekdays, "
-               "t.start_time, t.end_time, p.time_zone, p.settings FROM groups g JOIN tracks t ON t.id = g.track_id "
+               "t.start_time, t.end_time, p.time_zone, p.settings, g.ends_on FROM groups g "
+               "JOIN tracks t ON t.id = g.track_id "
                "JOIN programs p ON p.id = g.program_id WHERE g.org_id = ? AND (? IS NULL OR g.program_id = ?) AND "
                "(? IS NULL OR g.track_id = ?) AND (? IS NULL OR g.id = ?) AND "
                "(? IS NULL OR g.leader_id = ? OR g.co_leader_id = ?) AND "
@@ -198,7 +199,9 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
                  {group_id, format_date(from), format_date(to)}));
     std::map<std::string, const store::Row*> by_date;
     for (const auto& o : overrides) by_date[o.text(0)] = &o;
-    for (const auto& occ : domain::occurrences({*days, *start, *end}, from, to, tz)) {
+    // An ended group has no sessions after its last day.
+    const int last = g.is_null(12) ? to : std::min(to, parse_date(g.text(12)).value_or(to));
+    for (const auto& occ : domain::occurrences({*days, *start, *end}, from, last, tz)) {
       if (settings.closures.count(format_date(occ.local_date))) continue;
       SessionInfo s;
       s.id = group_session_id(group_id, occ.local_date);
@@ -533,6 +536,7 @@ void Operations::list_sessions(const RequestContext& ctx, const Query& q, Done d
     return done(Status(Code::bad_request, "`to` must be on or after `from`, at most 120 days later."));
   SessionFilter filter;
   filter.track_id = q.get("track_id");
+  filter.group_id = q.get("group_id");
   filter.staff_id = q.get("staff_id");
   filter.patient_id = q.get("patient_id");
   filter.room_id = q.get("room_id");

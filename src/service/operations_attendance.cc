@@ -476,15 +476,18 @@ void Operations::placement(const RequestContext& ctx, const std::string& program
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::census_read, program_id));
-        ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT min_hours_per_week FROM programs WHERE id = ?", {program_id}));
+        ASSIGN_OR_RETURN(auto prog,
+                         tx.query_one("SELECT min_hours_per_week, time_zone FROM programs WHERE id = ?", {program_id}));
+        const std::string prog_tz = prog->text(1);
         domain::PlacementInput in;
         in.minimum_minutes = static_cast<int>(prog->f64(0) * 60 + 0.5);
         in.other_services_minutes = static_cast<int>(other.value_or(90));
         ASSIGN_OR_RETURN(
             auto groups,
             tx.query("SELECT g.id, g.track_id, g.capacity, t.weekdays, t.start_time, t.end_time FROM groups g "
-                     "JOIN tracks t ON t.id = g.track_id WHERE g.program_id = ? ORDER BY g.id",
-                     {program_id}));
+                     "JOIN tracks t ON t.id = g.track_id WHERE g.program_id = ? AND "
+                     "(g.ends_on IS NULL OR g.ends_on >= ?) ORDER BY g.id",
+                     {program_id, format_date(local_date(ctx.now, prog_tz))}));
         for (const auto& g : groups) {
           auto days = domain::parse_weekdays(g.text(3));
           auto s = domain::parse_hhmm(g.text(4)), e = domain::parse_hhmm(g.text(5));

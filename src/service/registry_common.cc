@@ -132,6 +132,7 @@ json::object group_json(const store::Row& r) {
   o["version"] = r.i64(9);
   o["created_at"] = ts(r.i64(10));
   o["updated_at"] = ts(r.i64(11));
+  o["ends_on"] = opt(r.opt_text(12));
   return o;
 }
 

@@ -27,7 +27,9 @@ inline const char* kStaffCols =
 Result<json::object> staff_json(store::Tx& tx, const store::Row& r);
 
 inline const char* kGroupCols =
-    "id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, capacity, version, created_at, updated_at";
+    "id, program_id, track_id, name, kind, leader_id, co_leader_id, room_id, capacity, version, created_at, "
+    "updated_at, "
+    "ends_on";
 json::object group_json(const store::Row& r);
 
 std::string ts(int64_t ms);  // RFC 3339 of stored milliseconds

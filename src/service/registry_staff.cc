@@ -292,7 +292,8 @@ struct GroupInput {
   std::optional<std::string> track_id, name, kind, leader_id, co_leader_id, room_id;
   std::optional<int64_t> capacity;
   std::optional<std::vector<std::string>> member_ids;
-  bool clear_co_leader = false, clear_room = false;
+  std::optional<std::string> ends_on;
+  bool clear_co_leader = false, clear_room = false, clear_ends_on = false;
 };
 
 GroupInput read_group(Fields& f, bool create) {
@@ -307,6 +308,8 @@ GroupInput read_group(Fields& f, bool create) {
   g.member_ids = f.string_list("member_ids", false, 50);
   g.clear_co_leader = f.is_null("co_leader_id");
   g.clear_room = f.is_null("room_id");
+  g.ends_on = f.date("ends_on", false);
+  g.clear_ends_on = f.is_null("ends_on");
   return g;
 }
 
@@ -399,11 +402,11 @@ void RegistryService::create_group(const RequestContext& ctx, const json::object
         RETURN_IF_ERROR(check_members(access_, tx, ctx, audit, members, {}, {}, program_id, capacity, id, errors));
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         const int64_t now = to_millis(ctx.now);
-        RETURN_IF_ERROR(
-            tx.exec("INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, "
-                    "room_id, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {who.org_id, id, program_id, *g.track_id, *g.name, *g.kind, *g.leader_id, g.co_leader_id, g.room_id,
-                     capacity, now, now}));
+        RETURN_IF_ERROR(tx.exec(
+            "INSERT INTO groups (org_id, id, program_id, track_id, name, kind, leader_id, co_leader_id, "
+            "room_id, capacity, created_at, updated_at, ends_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {who.org_id, id, program_id, *g.track_id, *g.name, *g.kind, *g.leader_id, g.co_leader_id, g.room_id,
+             capacity, now, now, g.ends_on}));
         for (const auto& m : members) {
           RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",
                                   {who.org_id, id, m}));
@@ -507,6 +510,20 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
             errors.push_back(
                 {g.co_leader_id ? "co_leader_id" : "leader_id", "leader and co-leader must differ", "same_as_leader"});
         }
+        if (g.ends_on) {
+          // Sessions already on record stay listed: a group ends on or after its last attended day.
+          ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT max(a.session_starts_at), p.time_zone FROM attendance a "
+                                                   "JOIN programs p ON p.id = ? WHERE a.session_id LIKE ?",
+                                                   {program_id, "gs_" + id + "_%"}));
+          if (last && !last->is_null(0)) {
+            const std::string day = format_date(local_date(from_millis(last->i64(0)), last->text(1)));
+            if (*g.ends_on < day)
+              errors.push_back({"ends_on",
+                                "must not be before the last session with attendance (" + day + ")",
+                                "before_attendance",
+                                {{"date", day}}});
+          }
+        }
         if (g.room_id) {
           ASSIGN_OR_RETURN(auto room,
                            tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
@@ -535,9 +552,10 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
             "leader_id = COALESCE(?, leader_id), "
             "co_leader_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, co_leader_id) END, "
             "room_id = CASE WHEN ? THEN NULL ELSE COALESCE(?, room_id) END, capacity = ?, "
+            "ends_on = CASE WHEN ? THEN NULL ELSE COALESCE(?, ends_on) END, "
             "version = version + 1, updated_at = ? WHERE id = ?",
             {g.track_id, g.name, g.kind, g.leader_id, g.clear_co_leader, g.co_leader_id, g.clear_room, g.room_id,
-             capacity, to_millis(ctx.now), id}));
+             capacity, g.clear_ends_on, g.ends_on, to_millis(ctx.now), id}));
         if (g.member_ids) {
           std::set<std::string> next(g.member_ids->begin(), g.member_ids->end());
           next.insert(hidden.begin(), hidden.end());

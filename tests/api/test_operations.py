@@ -281,3 +281,47 @@ class DueItemsBecomeInfoAlerts(ServerTest):
         r = self.login(username).post(f"/api/v1/patients/{pid}/treatment-plan/reviews", {"note": "Goals still fit"})
         self.assertEqual(r.status, 201, r)
         self.assertEqual(self.server.sqlite(f"SELECT status FROM alerts WHERE patient_id = '{pid}' AND rule = 'review_due'"), "resolved")
+
+
+class GroupsEnd(ServerTest):
+    """A group that ends has no sessions after its last day and is no longer offered by placement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = demo_ids(cls.server)
+
+    def test_an_ended_group_stops_generating_sessions_and_placing(self):
+        director = self.login("dr.nowak")
+        mood = self.ids["programs"]["mood"]
+        cbt = self.ids["groups"]["CBT skills"]          # Tue/Wed/Fri 09:00-12:00
+        group = director.get(f"/api/v1/groups/{cbt}").json
+        self.assertIsNone(group["ends_on"])
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": group["version"], "ends_on": "2026-11-27"})
+        self.assertEqual((r.status, r.json["ends_on"]), (200, "2026-11-27"), r)
+        listed = director.get(f"/api/v1/sessions?from=2026-11-23&to=2026-12-06&group_id={cbt}").json["items"]
+        self.assertEqual([s["starts"][:10] for s in listed], ["2026-11-24", "2026-11-25", "2026-11-27"])
+        self.assertProblem(director.patch(f"/api/v1/groups/{cbt}", {"version": r.json["version"], "ends_on": "27.11.2026"}), 422, ["ends_on"])
+        # Attendance on record keeps its session: the end may not move before it.
+        self.server.advance(26 * 3600)                 # Tuesday 11:00, during the session
+        leader = self.login("l.green")
+        emily = self.ids["patients"]["Emily Carter"]
+        r = leader.put(f"/api/v1/sessions/gs_{cbt}_20261124/attendance", {"entries": [{"patient_id": emily, "status": "present", "minutes": 180}]})
+        self.assertEqual(r.status, 200, r)
+        director = self.login("dr.nowak")
+        version = director.get(f"/api/v1/groups/{cbt}").json["version"]
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": version, "ends_on": "2026-11-23"})
+        self.assertProblem(r, 422, ["ends_on"])
+        self.assertEqual(r.json["errors"][0]["code"], "before_attendance")
+        # Ended: placement offers it to nobody.
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": version, "ends_on": "2026-11-24"})
+        self.assertEqual(r.status, 200, r)
+        self.server.advance(24 * 3600)                 # Wednesday
+        director = self.login("dr.nowak")
+        r = director.post(f"/api/v1/programs/{mood}/placement", {})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn(cbt, {a["group_id"] for a in r.json["assignments"]})
+        # null: the group goes on again.
+        version = director.get(f"/api/v1/groups/{cbt}").json["version"]
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": version, "ends_on": None})
+        self.assertEqual((r.status, r.json["ends_on"]), (200, None), r)

@@ -99,8 +99,10 @@ export interface Group {
   member_count: number;
   program_id?: string;
   version?: number;
-  /** Only from GET /groups/{id}: the members the caller may see. */
+  /** The members the caller may see. */
   member_ids?: string[];
+  /** The group's last day (program-local date), when it ends. */
+  ends_on?: string | null;
 }
 
 export interface Room {

@@ -331,6 +331,7 @@ test('a clinical director edits settings, adds a track and a group, and edits th
   await checkA11y(page, 'group form with an error');
   await screenshot(page, 'director-group-form');
   await ef.getByLabel('Capacity').fill('3');
+  await ef.getByLabel('Last day').fill('2027-03-31');
   await ef.getByTestId('group-members').getByLabel('Wiśniewski, Piotr').uncheck();
   await ef.getByTestId('group-members').getByLabel('Wójcik, Katarzyna').check();
   await ef.getByRole('button', { name: 'Save' }).click();
@@ -340,6 +341,7 @@ test('a clinical director edits settings, adds a track and a group, and edits th
   assert.equal(group.co_leader_id, sid('t.malinowski'));
   assert.equal(group.room_id, null, 'the room was cleared');
   assert.equal(group.capacity, 3);
+  assert.equal(group.ends_on, '2027-03-31', 'the group ends on its last day');
   assert.deepEqual([...group.member_ids].sort(), [kowalska, wojcik].sort());
   const row2 = await card(page, 'Evening Recovery IOP').getByTestId('groups-table').locator('tbody tr').filter({ hasText: 'Mindful' }).innerText();
   assert.ok(row2.includes('Julia Hoffmann') && row2.includes('Tomasz Malinowski') && row2.includes('2 of 3'), row2);

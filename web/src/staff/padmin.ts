@@ -5,7 +5,7 @@
 import { h, uid, type Child } from '../dom';
 import { ApiError, all, api, type FieldError } from '../api';
 import { LANG_NAMES, LANGS, locale, t } from '../i18n';
-import { fmtNumber } from '../format';
+import { fmtDate, fmtNumber } from '../format';
 import { focusLabel, populationLabel, roleLabel } from '../labels';
 import { state } from '../state';
 import type { CensusRow, Group, Program, Room, Staff, Track } from '../types';
@@ -61,6 +61,8 @@ export function adminMessage(fe: FieldError): { text: string; lang?: string } {
       return { text: t('groups.err_no_episode') };
     case 'not_visible':
       return { text: t('groups.err_not_visible') };
+    case 'before_attendance':
+      return { text: t('groups.err_before_attendance', { date: typeof p.date === 'string' ? fmtDate(p.date) : '' }) };
   }
   return fieldMessage(fe);
 }
@@ -360,6 +362,7 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
       group?.room_id ?? '',
     ),
     capacity: numberField(t('groups.capacity'), group?.capacity ?? 12, { min: 1, max: 50, hint: t('groups.capacity_hint') }),
+    ends_on: textField(t('groups.ends_on'), { type: 'date', value: group?.ends_on ?? '', hint: t('groups.ends_on_hint') }),
   };
 
   // Members: the program's active patients (a member no longer in the census stays listed).
@@ -386,7 +389,7 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
     testid: 'group-form',
     submitLabel: group ? t('common.save') : t('groups.create'),
     content: [
-      h('div', { class: 'form-grid' }, f.name.wrap, f.track_id.wrap, f.kind.wrap, f.leader_id.wrap, f.co_leader_id.wrap, f.room_id.wrap, f.capacity.wrap),
+      h('div', { class: 'form-grid' }, f.name.wrap, f.track_id.wrap, f.kind.wrap, f.leader_id.wrap, f.co_leader_id.wrap, f.room_id.wrap, f.capacity.wrap, f.ends_on.wrap),
       membersField
         ? membersField.wrap
         : h('p', { class: 'hint' }, group ? t('groups.members_by_director', { n: fmtNumber(group.member_count) }) : t('groups.members_later')),
@@ -412,6 +415,8 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
         };
         if (f.leader_id.input.value) body.leader_id = f.leader_id.input.value;
         if (capacity !== undefined) body.capacity = capacity;
+        // Emptied: the group goes on (null clears its end).
+        body.ends_on = f.ends_on.input.value || null;
         // member_ids replaces the members one can see (the server keeps the others): sent only
         // when the list was changed here.
         const changed = chosen.length !== current.size || chosen.some((id) => !current.has(id));
@@ -429,6 +434,7 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
         if (f.room_id.input.value) body.room_id = f.room_id.input.value;
         if (capacity !== undefined) body.capacity = capacity;
         if (chosen.length) body.member_ids = chosen;
+        if (f.ends_on.input.value) body.ends_on = f.ends_on.input.value;
         const saved = await api<Group>('POST', '/groups', body);
         await on.saved(t('groups.created', { name: saved.name }));
       }
