@@ -67,10 +67,12 @@ void Api::routes() {
   add("POST", "/api/v1/programs/{id}/tracks", true,
       [&reg](Call& c) { reg.create_track(c.ctx, c.param("id"), c.body, c.done); });
   add("GET", "/api/v1/programs/{id}/tracks", true, [&reg](Call& c) { reg.list_tracks(c.ctx, c.param("id"), c.done); });
+  add("PATCH", "/api/v1/tracks/{id}", true, [&reg](Call& c) { reg.patch_track(c.ctx, c.param("id"), c.body, c.done); });
 
   // Rooms and groups
   add("POST", "/api/v1/rooms", true, [&reg](Call& c) { reg.create_room(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/rooms", true, [&reg](Call& c) { reg.list_rooms(c.ctx, c.done); });
+  add("PATCH", "/api/v1/rooms/{id}", true, [&reg](Call& c) { reg.patch_room(c.ctx, c.param("id"), c.body, c.done); });
   add("GET", "/api/v1/sites", true, [&reg](Call& c) { reg.list_sites(c.ctx, c.done); });
   add("POST", "/api/v1/groups", true, [&reg](Call& c) { reg.create_group(c.ctx, c.body, c.done); });
   add("GET", "/api/v1/groups", true, [&reg](Call& c) { reg.list_groups(c.ctx, c.query, c.done); });

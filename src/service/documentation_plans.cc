@@ -565,6 +565,19 @@ void Documentation::discharge_summary(const RequestContext& ctx, const std::stri
           measures.push_back(std::move(m));
         }
         o["measures"] = std::move(measures);
+        // rules.md: AUDIT-C at discharge, i.e. in the last week of the episode.
+        {
+          const int64_t since = to_millis(local_time_to_utc(std::max(admitted, until - 7), 0, tz));
+          ASSIGN_OR_RETURN(auto at_end, tx.query_one("SELECT max(submitted_at) FROM assessments WHERE episode_id = ? "
+                                                     "AND instrument_id = 'audit_c' AND submitted_at >= ? AND "
+                                                     "submitted_at < ?",
+                                                     {episode_id, since, hi}));
+          const bool done = at_end && !at_end->is_null(0);
+          o["discharge_measures"] = json::array{
+              json::object{{"instrument", "audit_c"},
+                           {"done", done},
+                           {"date", done ? json::value(registry::ts(at_end->i64(0))) : json::value(nullptr)}}};
+        }
         ASSIGN_OR_RETURN(
             auto alerts,
             tx.query("SELECT severity, count(*) FROM alerts WHERE episode_id = ? GROUP BY severity", {episode_id}));

@@ -98,6 +98,9 @@ std::optional<double> column_real(const domain::Score& s, const char* id) {
   return it->second.to_number<double>();
 }
 
+// How many days before the planned discharge the discharge measures open.
+constexpr int kDischargeWindowDays = 7;
+
 // Measures on the per-program schedule of rules.md: (instrument, period in days; 0 = at admission).
 std::vector<std::pair<std::string, int>> schedule_for(const ProgramInfo& p) {
   std::vector<std::pair<std::string, int>> s = {{"phq9", 7}, {"gad7", 7}, {"audit_c", 0}};
@@ -571,6 +574,26 @@ void Monitoring::due(const RequestContext& ctx, const std::string& patient_id, D
             window(o, from, to);
             o["status"] = last ? "done" : (period == 0 && today >= to ? "overdue" : "due");
             items.push_back(std::move(o));
+          }
+          // rules.md: AUDIT-C at discharge too; due in the week before the planned day.
+          if (auto planned = pc->planned_discharge_on ? parse_date(*pc->planned_discharge_on) : std::nullopt;
+              planned && today >= *planned - kDischargeWindowDays) {
+            const domain::Instrument* ins = instruments_.find("audit_c");
+            const int from = std::max(admitted, *planned - kDischargeWindowDays), to = *planned + 1;
+            ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND "
+                                                     "instrument_id = 'audit_c' AND submitted_at >= ? LIMIT 1",
+                                                     {patient_id, local_midnight(from, tz)}));
+            if (ins) {
+              json::object o;
+              o["kind"] = "measure";
+              o["instrument"] = "audit_c";
+              o["title"] = ins->title.in(ctx.lang);
+              o["administration"] = ins->administration;
+              o["schedule"] = "at_discharge";
+              window(o, from, to);
+              o["status"] = last ? "done" : (today >= to ? "overdue" : "due");
+              items.push_back(std::move(o));
+            }
           }
         }
         ASSIGN_OR_RETURN(

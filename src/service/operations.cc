@@ -177,12 +177,13 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
                "t.start_time, t.end_time, p.time_zone, p.settings, g.ends_on FROM groups g "
                "JOIN tracks t ON t.id = g.track_id "
                "JOIN programs p ON p.id = g.program_id WHERE g.org_id = ? AND (? IS NULL OR g.program_id = ?) AND "
-               "(? IS NULL OR g.track_id = ?) AND (? IS NULL OR g.id = ?) AND "
+               "(? IS NULL OR g.track_id = ? OR EXISTS (SELECT 1 FROM group_schedule_history h WHERE "
+               "h.group_id = g.id AND h.track_id = ?)) AND (? IS NULL OR g.id = ?) AND "
                "(? IS NULL OR g.leader_id = ? OR g.co_leader_id = ?) AND "
                "(? IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.patient_id = ?)) "
                "ORDER BY g.id",
-               {org, f.program_id, f.program_id, f.track_id, f.track_id, f.group_id, f.group_id, f.staff_id, f.staff_id,
-                f.staff_id, f.patient_id, f.patient_id}));
+               {org, f.program_id, f.program_id, f.track_id, f.track_id, f.track_id, f.group_id, f.group_id, f.staff_id,
+                f.staff_id, f.staff_id, f.patient_id, f.patient_id}));
   for (const auto& g : groups) {
     const std::string group_id = g.text(0), tz = g.text(10);
     auto days = domain::parse_weekdays(g.text(7));
@@ -201,15 +202,42 @@ Result<std::vector<SessionInfo>> list_session_infos(store::Tx& tx, const std::st
     for (const auto& o : overrides) by_date[o.text(0)] = &o;
     // An ended group has no sessions after its last day.
     const int last = g.is_null(12) ? to : std::min(to, parse_date(g.text(12)).value_or(to));
-    for (const auto& occ : domain::occurrences({*days, *start, *end}, from, last, tz)) {
+    // Earlier patterns hold up to their through_date; the track's current one after the last.
+    struct Segment {
+      int from, to;
+      domain::WeeklyPattern pattern;
+      std::string track_id;
+    };
+    std::vector<Segment> segments;
+    ASSIGN_OR_RETURN(auto history, tx.query("SELECT through_date, track_id, weekdays, start_time, end_time FROM "
+                                            "group_schedule_history WHERE group_id = ? AND through_date >= ? "
+                                            "ORDER BY through_date",
+                                            {group_id, format_date(from)}));
+    int seg_from = from;
+    for (const auto& h : history) {
+      auto through = parse_date(h.text(0));
+      auto hd = domain::parse_weekdays(h.text(2));
+      auto hs = domain::parse_hhmm(h.text(3)), he = domain::parse_hhmm(h.text(4));
+      if (!through || !hd || !hs || !he) continue;
+      if (seg_from <= std::min(*through, last))
+        segments.push_back({seg_from, std::min(*through, last), {*hd, *hs, *he}, h.text(1)});
+      seg_from = std::max(seg_from, *through + 1);
+    }
+    if (seg_from <= last) segments.push_back({seg_from, last, {*days, *start, *end}, g.text(2)});
+    std::vector<std::pair<domain::Occurrence, const std::string*>> occs;
+    for (const auto& seg : segments)
+      for (const auto& occ : domain::occurrences(seg.pattern, seg.from, seg.to, tz))
+        occs.emplace_back(occ, &seg.track_id);
+    for (const auto& [occ, track] : occs) {
       if (settings.closures.count(format_date(occ.local_date))) continue;
+      if (f.track_id && *track != *f.track_id) continue;
       SessionInfo s;
       s.id = group_session_id(group_id, occ.local_date);
       s.kind = "group";
       s.program_id = g.text(1);
       s.time_zone = tz;
       s.group_id = group_id;
-      s.track_id = g.text(2);
+      s.track_id = *track;
       s.title = g.text(3);
       s.room_id = g.opt_text(6);
       s.starts = occ.starts;

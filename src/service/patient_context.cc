@@ -86,14 +86,15 @@ Result<std::optional<PatientContext>> load_patient_context(store::Tx& tx, const 
   c.family_name = p->text(1);
   c.sex = p->text(2);
   c.language = p->text(3);
-  ASSIGN_OR_RETURN(auto e, tx.query_one("SELECT id, program_id, admitted_on, primary_therapist_id, psychiatrist_id "
-                                        "FROM episodes WHERE patient_id = ? AND status = 'active'",
+  ASSIGN_OR_RETURN(auto e, tx.query_one("SELECT id, program_id, admitted_on, primary_therapist_id, psychiatrist_id, "
+                                        "planned_discharge_on FROM episodes WHERE patient_id = ? AND status = 'active'",
                                         {patient_id}));
   if (e) {
     c.episode_id = e->text(0);
     c.admitted_on = e->text(2);
     c.therapist_id = e->opt_text(3);
     c.psychiatrist_id = e->opt_text(4);
+    c.planned_discharge_on = e->opt_text(5);
     ASSIGN_OR_RETURN(auto staff, tx.query("SELECT user_id FROM episode_staff WHERE episode_id = ?", {e->text(0)}));
     for (const auto& s : staff) c.program_staff_ids.push_back(s.text(0));
     ASSIGN_OR_RETURN(c.program, load_program(tx, e->text(1)));

@@ -52,6 +52,7 @@ struct PatientContext {
   std::string org_id, patient_id, given_name, family_name, sex, language;
   std::optional<std::string> episode_id;
   std::string admitted_on;
+  std::optional<std::string> planned_discharge_on;
   std::optional<std::string> therapist_id, psychiatrist_id;
   std::vector<std::string> program_staff_ids;
   std::optional<ProgramInfo> program;  // of the active episode

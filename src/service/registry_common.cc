@@ -71,6 +71,7 @@ Result<json::object> episode_json(store::Tx& tx, const store::Row& r) {
   o["primary_therapist_id"] = opt(r.opt_text(6));
   o["psychiatrist_id"] = opt(r.opt_text(7));
   o["previous_episode_id"] = opt(r.opt_text(8));
+  o["planned_discharge_on"] = opt(r.opt_text(15));
   if (r.is_null(9)) {
     o["discharge"] = nullptr;
     o["discharged_on"] = nullptr;
@@ -171,6 +172,42 @@ Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::st
     }
   }
   return true;
+}
+
+Result<ScheduleFloor> schedule_change_floor(store::Tx& tx, const std::string& group_id, const std::string& time_zone,
+                                            TimePoint now) {
+  ScheduleFloor floor{local_date(now, time_zone), "past"};
+  ASSIGN_OR_RETURN(auto held, tx.query_one("SELECT max(session_starts_at) FROM attendance WHERE session_id LIKE ?",
+                                           {"gs_" + group_id + "_%"}));
+  if (held && !held->is_null(0)) {
+    const int day = local_date(from_millis(held->i64(0)), time_zone) + 1;
+    if (day > floor.date) floor = {day, "before_attendance"};
+  }
+  ASSIGN_OR_RETURN(auto changed,
+                   tx.query_one("SELECT max(through_date) FROM group_schedule_history WHERE group_id = ?", {group_id}));
+  if (changed && !changed->is_null(0))
+    if (auto d = parse_date(changed->text(0)); d && *d + 1 > floor.date) floor = {*d + 1, "before_change"};
+  return floor;
+}
+
+FieldError schedule_floor_error(const ScheduleFloor& floor) {
+  const std::string day = format_date(floor.date);
+  std::string why = floor.why == "before_attendance" ? "attendance is recorded up to the day before"
+                    : floor.why == "before_change"   ? "an earlier schedule change takes effect then"
+                                                     : "a schedule change cannot reach into the past";
+  return {"effective_from", "must be " + day + " or later: " + why, floor.why, {{"date", day}}};
+}
+
+Status keep_schedule_before(store::Tx& tx, const std::string& org_id, const std::string& group_id, int effective_from,
+                            TimePoint now) {
+  // A second change on the same day replaces the first, which never took effect: the pattern
+  // already kept for the days before stays as it is.
+  return status_of(tx.exec(
+      "INSERT INTO group_schedule_history (org_id, group_id, through_date, track_id, weekdays, start_time, end_time, "
+      "created_at) SELECT ?, g.id, ?, t.id, t.weekdays, t.start_time, t.end_time, ? FROM groups g JOIN tracks t ON "
+      "t.id = g.track_id WHERE g.id = ? AND NOT EXISTS (SELECT 1 FROM group_schedule_history h WHERE h.group_id = g.id "
+      "AND h.through_date = ?)",
+      {org_id, format_date(effective_from - 1), to_millis(now), group_id, format_date(effective_from - 1)}));
 }
 
 }  // namespace pomost::service::registry

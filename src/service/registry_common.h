@@ -19,7 +19,8 @@ json::object patient_json(const store::Row& r);
 
 inline const char* kEpisodeCols =
     "id, patient_id, program_id, status, referral_source, admitted_on, primary_therapist_id, psychiatrist_id, "
-    "previous_episode_id, discharged_on, discharge_reason, aftercare, version, created_at, updated_at";
+    "previous_episode_id, discharged_on, discharge_reason, aftercare, version, created_at, updated_at, "
+    "planned_discharge_on";
 Result<json::object> episode_json(store::Tx& tx, const store::Row& r);
 
 inline const char* kStaffCols =
@@ -43,6 +44,21 @@ struct StaffCheck {
 };
 Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::string& user_id, const StaffCheck& check,
                          const std::string& field, std::vector<FieldError>& errors);
+
+// A change of a group's weekly schedule (another track, or its track's pattern) takes effect on
+// a program-local date. The earliest allowed: today, after the last day with attendance (sessions
+// held keep their times), and not before an earlier change took effect. Returns that date and,
+// through `why`, the code of the bound that set it ("past", "before_attendance", "before_change").
+struct ScheduleFloor {
+  int date = 0;
+  std::string why;
+};
+Result<ScheduleFloor> schedule_change_floor(store::Tx& tx, const std::string& group_id, const std::string& time_zone,
+                                            TimePoint now);
+FieldError schedule_floor_error(const ScheduleFloor& floor);
+// Keeps the group's current pattern for the days before `effective_from`.
+Status keep_schedule_before(store::Tx& tx, const std::string& org_id, const std::string& group_id, int effective_from,
+                            TimePoint now);
 
 }  // namespace pomost::service::registry
 

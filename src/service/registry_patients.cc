@@ -543,18 +543,24 @@ void RegistryService::patch_episode(const RequestContext& ctx, const std::string
         in.therapist = f.string("primary_therapist_id", false, {1, 64});
         in.psychiatrist = f.string("psychiatrist_id", false, {1, 64});
         in.staff_ids = f.string_list("program_staff_ids", false, 20);
+        auto planned = f.date("planned_discharge_on", false);
+        const bool clear_planned = f.is_null("planned_discharge_on");
         f.reject_unknown();
         std::vector<FieldError> errors = f.errors();
         if (row->text(3) != "active")
           return Status::ConflictWith({"state", id}, "A discharged episode cannot be changed.");
+        if (planned && *planned < in.admitted_on.value_or(row->text(5)))
+          errors.push_back({"planned_discharge_on", "must not be before the admission date", "before_start"});
         RETURN_IF_ERROR(check_team(tx, who.org_id, row->text(2), in, errors));
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         RETURN_IF_ERROR(tx.exec(
             "UPDATE episodes SET referral_source = COALESCE(?, referral_source), admitted_on = COALESCE(?, "
             "admitted_on), "
             "primary_therapist_id = COALESCE(?, primary_therapist_id), psychiatrist_id = COALESCE(?, psychiatrist_id), "
+            "planned_discharge_on = CASE WHEN ? THEN NULL ELSE COALESCE(?, planned_discharge_on) END, "
             "version = version + 1, updated_at = ? WHERE id = ?",
-            {in.referral_source, in.admitted_on, in.therapist, in.psychiatrist, to_millis(ctx.now), id}));
+            {in.referral_source, in.admitted_on, in.therapist, in.psychiatrist, clear_planned, planned,
+             to_millis(ctx.now), id}));
         if (in.staff_ids) RETURN_IF_ERROR(set_staff(tx, who.org_id, id, *in.staff_ids));
         ASSIGN_OR_RETURN(auto updated, find_episode(tx, who.org_id, id));
         ASSIGN_OR_RETURN(auto o, episode_json(tx, *updated));

@@ -600,14 +600,18 @@ void RegistryService::put_on_call(const RequestContext& ctx, const std::string& 
       std::move(done));
 }
 
-void RegistryService::create_track(const RequestContext& ctx, const std::string& program_id, const json::object& body,
-                                   Done done) {
-  Fields f(body);
-  auto name = f.string("name", true, {1, 200});
-  auto weekdays = f.string_list("weekdays", true, 7);
-  auto start = f.string("start", true, {5, 5});
-  auto end = f.string("end", true, {5, 5});
-  f.reject_unknown();
+namespace {
+
+struct TrackInput {
+  std::optional<std::string> name, weekdays, start, end;  // weekdays: "mon,wed" in calendar order
+};
+
+TrackInput read_track(Fields& f, bool create) {
+  TrackInput t;
+  t.name = f.string("name", create, {1, 200});
+  auto weekdays = f.string_list("weekdays", create, 7);
+  t.start = f.string("start", create, {5, 5});
+  t.end = f.string("end", create, {5, 5});
   if (weekdays) {
     std::set<std::string> seen;
     for (size_t i = 0; i < weekdays->size(); ++i) {
@@ -619,38 +623,119 @@ void RegistryService::create_track(const RequestContext& ctx, const std::string&
         f.errors().push_back({"weekdays[" + std::to_string(i) + "]", "is listed twice", "duplicate"});
     }
     if (weekdays->empty()) f.fail("weekdays", "must name at least one day", "min_items", {{"min", 1}});
+    // Stored in calendar order so equal tracks compare equal.
+    std::string days;
+    for (auto d : domain::kWeekdays)
+      if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end())
+        days += (days.empty() ? "" : ",") + std::string(d);
+    t.weekdays = days;
   }
-  if (start && !valid_hhmm(*start)) f.fail("start", "must be a time HH:MM", "time");
-  if (end && !valid_hhmm(*end)) f.fail("end", "must be a time HH:MM", "time");
-  if (start && end && valid_hhmm(*start) && valid_hhmm(*end) && *end <= *start)
+  if (t.start && !valid_hhmm(*t.start)) f.fail("start", "must be a time HH:MM", "time");
+  if (t.end && !valid_hhmm(*t.end)) f.fail("end", "must be a time HH:MM", "time");
+  return t;
+}
+
+json::object track_json(const store::Row& r) {
+  // id, program_id, name, weekdays, start_time, end_time, version
+  json::object o;
+  o["id"] = r.text(0);
+  o["program_id"] = r.text(1);
+  o["name"] = r.text(2);
+  json::array wd;
+  const std::string days = r.text(3);
+  for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
+  o["weekdays"] = std::move(wd);
+  o["start"] = r.text(4);
+  o["end"] = r.text(5);
+  o["version"] = r.i64(6);
+  return o;
+}
+
+constexpr const char* kTrackCols = "id, program_id, name, weekdays, start_time, end_time, version";
+
+}  // namespace
+
+void RegistryService::create_track(const RequestContext& ctx, const std::string& program_id, const json::object& body,
+                                   Done done) {
+  Fields f(body);
+  TrackInput t = read_track(f, true);
+  f.reject_unknown();
+  if (t.start && t.end && valid_hhmm(*t.start) && valid_hhmm(*t.end) && *t.end <= *t.start)
     f.fail("end", "must be after start", "after_start");
   if (!f.ok()) return done(f.status());
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::tracks_manage, program_id));
-        // Store weekdays in calendar order so equal tracks compare equal.
-        std::string days;
-        for (auto d : domain::kWeekdays)
-          if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end())
-            days += (days.empty() ? "" : ",") + std::string(d);
         const std::string id = auth::new_id("trk");
-        RETURN_IF_ERROR(
-            tx.exec("INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    {ctx.principal().org_id, id, program_id, *name, days, *start, *end, to_millis(ctx.now)}));
+        RETURN_IF_ERROR(tx.exec(
+            "INSERT INTO tracks (org_id, id, program_id, name, weekdays, start_time, end_time, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            {ctx.principal().org_id, id, program_id, *t.name, *t.weekdays, *t.start, *t.end, to_millis(ctx.now)}));
         audit.record("track_create", "track", id, std::nullopt);
-        json::object o;
-        o["id"] = id;
-        o["program_id"] = program_id;
-        o["name"] = *name;
-        json::array wd;
-        for (auto d : domain::kWeekdays)
-          if (std::find(weekdays->begin(), weekdays->end(), d) != weekdays->end()) wd.emplace_back(d);
-        o["weekdays"] = std::move(wd);
-        o["start"] = *start;
-        o["end"] = *end;
-        return ok(std::move(o), 201);
+        ASSIGN_OR_RETURN(auto row,
+                         tx.query_one(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE id = ?", {id}));
+        return ok(track_json(*row), 201);
+      },
+      std::move(done));
+}
+
+// A new weekly pattern takes effect on `effective_from` (default: the first day it may) for every
+// group of the track; their sessions before it keep the old days and times.
+void RegistryService::patch_track(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                  Done done) {
+  runner_.write(
+      ctx,
+      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        const std::string org = ctx.principal().org_id;
+        ASSIGN_OR_RETURN(
+            auto row,
+            tx.query_one(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE id = ? AND org_id = ?", {id, org}));
+        if (!row) return Status::NotFound();
+        const std::string program_id = row->text(1);
+        RETURN_IF_ERROR(access_.require_program(tx, ctx, audit, Action::tracks_manage, program_id));
+        Fields f(body);
+        RETURN_IF_ERROR(check_version(f, row->i64(6), id));
+        TrackInput t = read_track(f, false);
+        auto effective_from = f.date("effective_from", false);
+        f.reject_unknown();
+        const std::string start = t.start.value_or(row->text(4)), end = t.end.value_or(row->text(5));
+        if (valid_hhmm(start) && valid_hhmm(end) && end <= start)
+          f.fail(t.end ? "end" : "start", t.end ? "must be after start" : "must be before end",
+                 t.end ? "after_start" : "before_end");
+        const bool pattern_changes =
+            (t.weekdays && *t.weekdays != row->text(3)) || start != row->text(4) || end != row->text(5);
+        std::optional<int> effective;
+        ASSIGN_OR_RETURN(auto groups, tx.query("SELECT g.id, p.time_zone FROM groups g JOIN programs p ON p.id = "
+                                               "g.program_id WHERE g.track_id = ? ORDER BY g.id",
+                                               {id}));
+        if (pattern_changes && f.ok()) {
+          // The latest floor over the track's groups: one date for all of them.
+          ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone FROM programs WHERE id = ?", {program_id}));
+          registry::ScheduleFloor floor{local_date(ctx.now, prog->text(0)), "past"};
+          for (const auto& g : groups) {
+            ASSIGN_OR_RETURN(auto gf, registry::schedule_change_floor(tx, g.text(0), g.text(1), ctx.now));
+            if (gf.date > floor.date) floor = gf;
+          }
+          effective = effective_from ? *parse_date(*effective_from) : floor.date;
+          if (*effective < floor.date) f.errors().push_back(registry::schedule_floor_error(floor));
+        } else if (effective_from && f.ok()) {
+          f.fail("effective_from", "applies only to a change of days or times", "no_schedule_change");
+        }
+        if (!f.ok()) return f.status();
+        if (effective)
+          for (const auto& g : groups)
+            RETURN_IF_ERROR(registry::keep_schedule_before(tx, org, g.text(0), *effective, ctx.now));
+        RETURN_IF_ERROR(
+            tx.exec("UPDATE tracks SET name = COALESCE(?, name), weekdays = ?, start_time = ?, end_time = ?, "
+                    "version = version + 1, updated_at = ? WHERE id = ?",
+                    {t.name, t.weekdays.value_or(row->text(3)), start, end, to_millis(ctx.now), id}));
+        audit.record("track_update", "track", id, std::nullopt);
+        ASSIGN_OR_RETURN(auto updated,
+                         tx.query_one(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE id = ?", {id}));
+        json::object o = track_json(*updated);
+        if (effective) o["effective_from"] = format_date(*effective);
+        return ok(std::move(o));
       },
       std::move(done));
 }
@@ -662,23 +747,10 @@ void RegistryService::list_tracks(const RequestContext& ctx, const std::string& 
                                              {program_id, ctx.principal().org_id}));
     if (!prog) return Status::NotFound();
     ASSIGN_OR_RETURN(
-        auto rows,
-        tx.query("SELECT id, name, weekdays, start_time, end_time FROM tracks WHERE program_id = ? ORDER BY name, id",
-                 {program_id}));
+        auto rows, tx.query(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE program_id = ? ORDER BY name, id",
+                            {program_id}));
     json::array items;
-    for (const auto& r : rows) {
-      json::object o;
-      o["id"] = r.text(0);
-      o["program_id"] = program_id;
-      o["name"] = r.text(1);
-      json::array wd;
-      std::string days = r.text(2);
-      for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
-      o["weekdays"] = std::move(wd);
-      o["start"] = r.text(3);
-      o["end"] = r.text(4);
-      items.push_back(std::move(o));
-    }
+    for (const auto& r : rows) items.push_back(track_json(r));
     json::object o;
     o["items"] = std::move(items);
     o["next_cursor"] = nullptr;

@@ -50,6 +50,7 @@ class RegistryService {
   void put_on_call(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
   void create_track(const RequestContext& ctx, const std::string& program_id, const json::object& body, Done done);
   void list_tracks(const RequestContext& ctx, const std::string& program_id, Done done);
+  void patch_track(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
 
   // Staff
   void create_staff(const RequestContext& ctx, const json::object& body, Done done);
@@ -60,6 +61,7 @@ class RegistryService {
   // Rooms and groups
   void create_room(const RequestContext& ctx, const json::object& body, Done done);
   void list_rooms(const RequestContext& ctx, Done done);
+  void patch_room(const RequestContext& ctx, const std::string& id, const json::object& body, Done done);
   void list_sites(const RequestContext& ctx, Done done);
   void create_group(const RequestContext& ctx, const json::object& body, Done done);
   void list_groups(const RequestContext& ctx, const Query& q, Done done);

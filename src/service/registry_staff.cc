@@ -212,6 +212,11 @@ void RegistryService::patch_staff(const RequestContext& ctx, const std::string& 
   run(std::nullopt);
 }
 
+static json::object room_json(const store::Row& r) {
+  return json::object{
+      {"id", r.text(0)}, {"site_id", r.text(1)}, {"name", r.text(2)}, {"capacity", r.i64(3)}, {"version", r.i64(4)}};
+}
+
 void RegistryService::create_room(const RequestContext& ctx, const json::object& body, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::rooms_manage, "room"), done);
   Fields f(body);
@@ -247,6 +252,7 @@ void RegistryService::create_room(const RequestContext& ctx, const json::object&
         o["site_id"] = site;
         o["name"] = *name;
         o["capacity"] = *capacity;
+        o["version"] = 1;
         return ok(std::move(o), 201);
       },
       std::move(done));
@@ -255,23 +261,43 @@ void RegistryService::create_room(const RequestContext& ctx, const json::object&
 void RegistryService::list_rooms(const RequestContext& ctx, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "room"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto rows,
-                     tx.query("SELECT id, site_id, name, capacity FROM rooms WHERE org_id = ? ORDER BY name, id",
-                              {ctx.principal().org_id}));
+    ASSIGN_OR_RETURN(
+        auto rows, tx.query("SELECT id, site_id, name, capacity, version FROM rooms WHERE org_id = ? ORDER BY name, id",
+                            {ctx.principal().org_id}));
     json::array items;
-    for (const auto& r : rows) {
-      json::object o;
-      o["id"] = r.text(0);
-      o["site_id"] = r.text(1);
-      o["name"] = r.text(2);
-      o["capacity"] = r.i64(3);
-      items.push_back(std::move(o));
-    }
+    for (const auto& r : rows) items.push_back(room_json(r));
     json::object o;
     o["items"] = std::move(items);
     o["next_cursor"] = nullptr;
     return ok(std::move(o));
   }));
+}
+
+void RegistryService::patch_room(const RequestContext& ctx, const std::string& id, const json::object& body,
+                                 Done done) {
+  RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::rooms_manage, "room"), done);
+  runner_.write(
+      ctx,
+      [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
+        ASSIGN_OR_RETURN(auto row, tx.query_one("SELECT version FROM rooms WHERE id = ? AND org_id = ?",
+                                                {id, ctx.principal().org_id}));
+        if (!row) return Status::NotFound();
+        Fields f(body);
+        RETURN_IF_ERROR(check_version(f, row->i64(0), id));
+        auto name = f.string("name", false, {1, 100});
+        auto capacity = f.integer("capacity", false, 1, 500);
+        f.reject_unknown();
+        if (!f.ok()) return f.status();
+        RETURN_IF_ERROR(
+            tx.exec("UPDATE rooms SET name = COALESCE(?, name), capacity = COALESCE(?, capacity), "
+                    "version = version + 1, updated_at = ? WHERE id = ?",
+                    {name, capacity, to_millis(ctx.now), id}));
+        audit.record("room_update", "room", id, std::nullopt);
+        ASSIGN_OR_RETURN(auto updated,
+                         tx.query_one("SELECT id, site_id, name, capacity, version FROM rooms WHERE id = ?", {id}));
+        return ok(room_json(*updated));
+      },
+      std::move(done));
 }
 
 void RegistryService::list_sites(const RequestContext& ctx, Done done) {
@@ -292,6 +318,7 @@ struct GroupInput {
   std::optional<std::string> track_id, name, kind, leader_id, co_leader_id, room_id;
   std::optional<int64_t> capacity;
   std::optional<std::vector<std::string>> member_ids;
+  std::optional<std::string> effective_from;  // of a move to another track
   std::optional<std::string> ends_on;
   bool clear_co_leader = false, clear_room = false, clear_ends_on = false;
 };
@@ -310,6 +337,7 @@ GroupInput read_group(Fields& f, bool create) {
   g.clear_room = f.is_null("room_id");
   g.ends_on = f.date("ends_on", false);
   g.clear_ends_on = f.is_null("ends_on");
+  if (!create) g.effective_from = f.date("effective_from", false);
   return g;
 }
 
@@ -529,6 +557,16 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
                            tx.query_one("SELECT 1 FROM rooms WHERE id = ? AND org_id = ?", {*g.room_id, who.org_id}));
           if (!room) errors.push_back({"room_id", "is not a room of this organization", "unknown_room"});
         }
+        // Moving to another track changes the days and times from a date on; sessions before keep theirs.
+        std::optional<int> effective;
+        if (g.track_id && *g.track_id != row->text(2)) {
+          ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone FROM programs WHERE id = ?", {program_id}));
+          ASSIGN_OR_RETURN(auto floor, schedule_change_floor(tx, id, prog->text(0), ctx.now));
+          effective = g.effective_from ? *parse_date(*g.effective_from) : floor.date;
+          if (*effective < floor.date) errors.push_back(schedule_floor_error(floor));
+        } else if (g.effective_from) {
+          errors.push_back({"effective_from", "applies only to a move to another track", "no_schedule_change"});
+        }
         const int64_t capacity = g.capacity.value_or(row->i64(8));
         std::set<std::string> current, hidden;
         if (g.member_ids) {
@@ -547,6 +585,7 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
                 {"capacity", "is below the current number of members", "below_members", {{"members", n->i64(0)}}});
         }
         if (!errors.empty()) return Status::Invalid(std::move(errors));
+        if (effective) RETURN_IF_ERROR(keep_schedule_before(tx, who.org_id, id, *effective, ctx.now));
         RETURN_IF_ERROR(tx.exec(
             "UPDATE groups SET track_id = COALESCE(?, track_id), name = COALESCE(?, name), kind = COALESCE(?, kind), "
             "leader_id = COALESCE(?, leader_id), "
@@ -576,6 +615,7 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
         ASSIGN_OR_RETURN(auto updated,
                          tx.query_one(std::string("SELECT ") + kGroupCols + " FROM groups WHERE id = ?", {id}));
         json::object o = group_json(*updated);
+        if (effective) o["effective_from"] = format_date(*effective);
         ASSIGN_OR_RETURN(auto ids, visible_members(access_, tx, ctx, audit, id));
         ASSIGN_OR_RETURN(auto n, tx.query_one("SELECT count(*) FROM group_members WHERE group_id = ?", {id}));
         o["member_ids"] = std::move(ids);

@@ -245,6 +245,38 @@ class Discharge(ServerTest):
         super().setUpClass()
         cls.ids = demo_ids(cls.server)
 
+    def test_audit_c_is_due_in_the_week_before_a_planned_discharge(self):
+        anna = self.ids["patients"]["Anna Kowalska"]
+        episode = self.ids["episodes"][anna]
+        ther = self.login("m.zielinska")
+        e = ther.get(f"/api/v1/episodes/{episode}").json
+        self.assertIsNone(e["planned_discharge_on"])
+        r = ther.patch(f"/api/v1/episodes/{episode}", {"version": e["version"], "planned_discharge_on": "2000-01-01"})
+        self.assertProblem(r, 422, ["planned_discharge_on"])
+        self.assertEqual(r.json["errors"][0]["code"], "before_start")
+        at_discharge = lambda who: [d for d in who.get(f"/api/v1/patients/{anna}/due").json["items"] if d.get("schedule") == "at_discharge"]
+        # Five weeks ahead: not due yet.
+        r = ther.patch(f"/api/v1/episodes/{episode}", {"version": e["version"], "planned_discharge_on": "2026-12-31"})
+        self.assertEqual((r.status, r.json["planned_discharge_on"]), (200, "2026-12-31"), r)
+        self.assertEqual(at_discharge(ther), [])
+        r = ther.patch(f"/api/v1/episodes/{episode}", {"version": r.json["version"], "planned_discharge_on": "2026-11-27"})
+        self.assertEqual(r.status, 200, r)
+        patient = self.login("anna.k")
+        due = at_discharge(patient)
+        self.assertEqual([(d["instrument"], d["status"], d["window_end"]) for d in due], [("audit_c", "due", "2026-11-28T00:00:00+01:00")])
+        summary = ther.get(f"/api/v1/episodes/{episode}/discharge-summary").json
+        self.assertEqual(summary["discharge_measures"], [{"instrument": "audit_c", "done": False, "date": None}])
+        r = patient.post(f"/api/v1/patients/{anna}/assessments", {"instrument": "audit_c", "answers": {"auditc_1": 1, "auditc_2": 0, "auditc_3": 0}})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([d["status"] for d in at_discharge(ther)], ["done"])
+        summary = ther.get(f"/api/v1/episodes/{episode}/discharge-summary").json
+        self.assertEqual(summary["discharge_measures"][0]["done"], True)
+        # null: no discharge planned any more.
+        version = ther.get(f"/api/v1/episodes/{episode}").json["version"]
+        r = ther.patch(f"/api/v1/episodes/{episode}", {"version": version, "planned_discharge_on": None})
+        self.assertEqual((r.status, r.json["planned_discharge_on"]), (200, None), r)
+        self.assertEqual(at_discharge(ther), [])
+
     def test_discharge_summary_is_assembled_from_the_record(self):
         pid = self.ids["patients"]["Felix Schneider"]
         episode = self.ids["episodes"][pid]

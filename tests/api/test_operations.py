@@ -325,3 +325,92 @@ class GroupsEnd(ServerTest):
         version = director.get(f"/api/v1/groups/{cbt}").json["version"]
         r = director.patch(f"/api/v1/groups/{cbt}", {"version": version, "ends_on": None})
         self.assertEqual((r.status, r.json["ends_on"]), (200, None), r)
+
+
+class ScheduleChanges(ServerTest):
+    """A track's days and times, or a group's track, change from a date on; sessions already held
+    keep theirs. Rooms are renamed and resized."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = demo_ids(cls.server)
+
+    def test_a_new_pattern_takes_effect_after_the_sessions_held(self):
+        mood = self.ids["programs"]["mood"]
+        track = self.ids["tracks"][mood]                # Morning track: Tue/Wed/Fri 09:00-12:00
+        cbt = self.ids["groups"]["CBT skills"]
+        self.server.advance(26 * 3600)                 # Tuesday 2026-11-24 11:00, during the session
+        emily = self.ids["patients"]["Emily Carter"]
+        r = self.login("l.green").put(f"/api/v1/sessions/gs_{cbt}_20261124/attendance",
+                                      {"entries": [{"patient_id": emily, "status": "present", "minutes": 180}]})
+        self.assertEqual(r.status, 200, r)
+        director = self.login("dr.nowak")
+        current = [t for t in director.get(f"/api/v1/programs/{mood}/tracks").json["items"] if t["id"] == track][0]
+        self.assertEqual((current["weekdays"], current["start"], current["version"]), (["tue", "wed", "fri"], "09:00", 1))
+        change = {"weekdays": ["thu", "mon"], "start": "10:00", "end": "13:00"}
+        self.assertEqual(director.patch(f"/api/v1/tracks/{track}", change).status, 428)
+        self.assertProblem(director.patch(f"/api/v1/tracks/{track}", {**change, "version": 7}), 409)
+        self.assertProblem(director.patch(f"/api/v1/tracks/{track}", {"version": 1, "weekdays": ["mo"], "start": "25:00", "colour": "red"}),
+                           422, ["weekdays[0]", "start", "colour"])
+        r = director.patch(f"/api/v1/tracks/{track}", {"version": 1, "end": "08:00"})
+        self.assertProblem(r, 422, ["end"])
+        self.assertEqual(r.json["errors"][0]["code"], "after_start")
+        # Not back over a day with attendance (nor into the past).
+        r = director.patch(f"/api/v1/tracks/{track}", {**change, "version": 1, "effective_from": "2026-11-24"})
+        self.assertProblem(r, 422, ["effective_from"])
+        self.assertEqual((r.json["errors"][0]["code"], r.json["errors"][0]["params"]["date"]), ("before_attendance", "2026-11-25"))
+        self.assertEqual(self.login("l.green").patch(f"/api/v1/tracks/{track}", {**change, "version": 1}).status, 403)
+        self.assertEqual(self.server.sqlite(f"SELECT weekdays || start_time || version FROM tracks WHERE id = '{track}'"), "tue,wed,fri09:001")
+        r = director.patch(f"/api/v1/tracks/{track}", {**change, "version": 1})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["weekdays"], r.json["start"], r.json["end"], r.json["version"], r.json["effective_from"]),
+                         (["mon", "thu"], "10:00", "13:00", 2, "2026-11-25"))
+        listed = director.get(f"/api/v1/sessions?from=2026-11-23&to=2026-12-06&group_id={cbt}").json["items"]
+        self.assertEqual([s["starts"] for s in listed],
+                         ["2026-11-24T09:00:00+01:00", "2026-11-26T10:00:00+01:00", "2026-11-30T10:00:00+01:00",
+                          "2026-12-03T10:00:00+01:00"])
+        by_track = director.get(f"/api/v1/sessions?from=2026-11-23&to=2026-11-29&track_id={track}").json["items"]
+        self.assertEqual([s["starts"][:10] for s in by_track], ["2026-11-24", "2026-11-26"])
+        r = director.get(f"/api/v1/sessions/gs_{cbt}_20261124/attendance")
+        self.assertEqual((r.status, [e["patient_id"] for e in r.json["entries"] if e["status"] == "present"]), (200, [emily]), r)
+        # A second change the same day replaces the first, which never took effect.
+        r = director.patch(f"/api/v1/tracks/{track}", {"version": 2, "weekdays": ["tue", "wed", "fri"], "effective_from": "2026-11-25"})
+        self.assertEqual((r.status, r.json["effective_from"], r.json["start"]), (200, "2026-11-25", "10:00"), r)
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) || through_date || start_time FROM group_schedule_history WHERE group_id = '{cbt}'"),
+                         "12026-11-2409:00")
+        # A rename alone changes no schedule: effective_from then has nothing to apply to.
+        r = director.patch(f"/api/v1/tracks/{track}", {"version": 3, "name": "Late morning", "effective_from": "2026-12-01"})
+        self.assertProblem(r, 422, ["effective_from"])
+        r = director.patch(f"/api/v1/tracks/{track}", {"version": 3, "name": "Late morning"})
+        self.assertEqual((r.status, r.json["name"], "effective_from" in r.json), (200, "Late morning", False), r)
+
+        # The group moves to a new afternoon track from 1 December; what lies before stays.
+        r = director.post(f"/api/v1/programs/{mood}/tracks", {"name": "Afternoon", "weekdays": ["mon", "wed"], "start": "15:00", "end": "18:00"})
+        self.assertEqual((r.status, r.json["version"]), (201, 1), r)
+        afternoon = r.json["id"]
+        group = director.get(f"/api/v1/groups/{cbt}").json
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": group["version"], "track_id": afternoon, "effective_from": "2026-11-20"})
+        self.assertProblem(r, 422, ["effective_from"])
+        self.assertEqual(r.json["errors"][0]["params"]["date"], "2026-11-25")
+        self.assertProblem(director.patch(f"/api/v1/groups/{cbt}", {"version": group["version"], "effective_from": "2026-12-01"}),
+                           422, ["effective_from"])
+        r = director.patch(f"/api/v1/groups/{cbt}", {"version": group["version"], "track_id": afternoon, "effective_from": "2026-12-01"})
+        self.assertEqual((r.status, r.json["track_id"], r.json["effective_from"]), (200, afternoon, "2026-12-01"), r)
+        listed = director.get(f"/api/v1/sessions?from=2026-11-23&to=2026-12-06&group_id={cbt}").json["items"]
+        self.assertEqual([(s["starts"], s["track_id"]) for s in listed],
+                         [("2026-11-24T09:00:00+01:00", track), ("2026-11-25T10:00:00+01:00", track),
+                          ("2026-11-27T10:00:00+01:00", track), ("2026-12-02T15:00:00+01:00", afternoon)])
+
+    def test_rooms_are_renamed_and_resized_by_admins(self):
+        admin = self.login("admin")
+        room = admin.get("/api/v1/rooms").json["items"][0]
+        self.assertEqual(room["version"], 1)
+        self.assertEqual(admin.patch(f"/api/v1/rooms/{room['id']}", {"name": "Sala Odra"}).status, 428)
+        self.assertProblem(admin.patch(f"/api/v1/rooms/{room['id']}", {"version": 1, "capacity": 0, "name": ""}), 422, ["capacity", "name"])
+        self.assertEqual(self.login("dr.nowak").patch(f"/api/v1/rooms/{room['id']}", {"version": 1, "name": "X"}).status, 403)
+        self.assertEqual(admin.patch("/api/v1/rooms/rom_nope", {"version": 1, "name": "X"}).status, 404)
+        r = admin.patch(f"/api/v1/rooms/{room['id']}", {"version": 1, "name": "Sala Odra", "capacity": 10})
+        self.assertEqual((r.status, r.json["name"], r.json["capacity"], r.json["version"]), (200, "Sala Odra", 10, 2), r)
+        self.assertProblem(admin.patch(f"/api/v1/rooms/{room['id']}", {"version": 1, "name": "Sala Bug"}), 409)
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE action = 'room_update' AND resource_id = '{room['id']}'"), "1")
