@@ -169,6 +169,9 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   (void)simulated_clock;
 #endif
 
+  domain::InstrumentCatalog instruments;
+  domain::ReasonCatalog reasons;
+  if (auto st = load_catalogs(c, instruments, reasons); !st.ok()) return fail("cannot load instruments", st);
   auto state = service::install_state(store);
   if (!state.ok()) return fail("cannot read the database", state.status());
   if (demo_flag) {
@@ -177,7 +180,7 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
       return 2;
     }
     if (!state->has_organization) {
-      auto logins = service::seed_demo(store, chain, *clock, kHashCost);
+      auto logins = service::seed_demo(store, chain, *clock, kHashCost, instruments);
       if (!logins.ok()) return fail("cannot seed the demo clinic", logins.status());
       if (auto st = chain.write_anchor(store); !st.ok()) return fail("cannot write the audit anchor", st);
       std::cout << "\nDemo clinic seeded with synthetic data. Logins (synthetic, for this demo only):\n";
@@ -194,9 +197,6 @@ int serve(const Config& c, bool demo_flag, const std::string& simulated_clock) {
   const bool demo = demo_flag || state->demo;
   if (demo) spdlog::warn("DEMO MODE: this server holds synthetic demo data only");
 
-  domain::InstrumentCatalog instruments;
-  domain::ReasonCatalog reasons;
-  if (auto st = load_catalogs(c, instruments, reasons); !st.ok()) return fail("cannot load instruments", st);
   domain::NicknameTable nicknames;
   if (auto st = load_nicknames(c, nicknames); !st.ok()) return fail("cannot load nicknames", st);
 

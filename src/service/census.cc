@@ -17,16 +17,18 @@ namespace {
 
 struct PatientRow {
   std::string id, given, family, episode_id, admitted_on;
+  std::optional<std::string> planned_discharge_on;
 };
 
 Result<std::vector<PatientRow>> active_patients(store::Tx& tx, const std::string& program_id) {
-  ASSIGN_OR_RETURN(auto rows,
-                   tx.query("SELECT p.id, p.given_name, p.family_name, e.id, e.admitted_on FROM episodes e "
-                            "JOIN patients p ON p.id = e.patient_id WHERE e.program_id = ? AND e.status = 'active' "
-                            "ORDER BY p.family_name, p.given_name, p.id",
-                            {program_id}));
+  ASSIGN_OR_RETURN(
+      auto rows,
+      tx.query("SELECT p.id, p.given_name, p.family_name, e.id, e.admitted_on, e.planned_discharge_on FROM episodes e "
+               "JOIN patients p ON p.id = e.patient_id WHERE e.program_id = ? AND e.status = 'active' "
+               "ORDER BY p.family_name, p.given_name, p.id",
+               {program_id}));
   std::vector<PatientRow> out;
-  for (const auto& r : rows) out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4)});
+  for (const auto& r : rows) out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt_text(5)});
   return out;
 }
 
@@ -112,7 +114,7 @@ void Monitoring::worklist(const RequestContext& ctx, const Query& q, Done done) 
         const std::string& tz = program->time_zone;
         const int day = date ? *parse_date(*date) : local_date(ctx.now, tz);
         ASSIGN_OR_RETURN(auto patients, active_patients(tx, *program_id));
-        json::array received, missing, due;
+        json::array received, missing, due, scheduled;
         std::map<std::string, int64_t> severities;
         for (const auto& p : patients) {
           ASSIGN_OR_RETURN(bool may, access_.allowed_patient(tx, ctx, Action::census_row, p.id));
@@ -147,6 +149,22 @@ void Monitoring::worklist(const RequestContext& ctx, const Query& q, Done done) 
                                         {"instrument", d.text(0)},
                                         {"reason", d.text(1)},
                                         {"due_by", registry::ts(d.i64(2))}}));
+          // Scheduled measures needing someone today: a window closing tonight, or one already missed
+          // that stays owed (at admission or discharge).
+          if (*parse_date(p.admitted_on) <= day) {
+            ASSIGN_OR_RETURN(auto measures,
+                             scheduled_measures(tx, *program, p.id, p.admitted_on, p.planned_discharge_on, day));
+            for (const auto& m : measures)
+              if (m.status == "overdue" || (m.status == "due" && m.to == day + 1))
+                scheduled.push_back(
+                    json::object({{"patient_id", p.id},
+                                  {"given_name", p.given},
+                                  {"family_name", p.family},
+                                  {"instrument", m.instrument},
+                                  {"schedule", m.schedule},
+                                  {"status", m.status},
+                                  {"window_end", format_rfc3339_in(local_time_to_utc(m.to, 0, tz), tz)}}));
+          }
           ASSIGN_OR_RETURN(
               auto alerts,
               tx.query("SELECT severity FROM alerts WHERE patient_id = ? AND status <> 'resolved'", {p.id}));
@@ -162,6 +180,7 @@ void Monitoring::worklist(const RequestContext& ctx, const Query& q, Done done) 
         for (const char* s : {"imminent", "high", "warning", "info"}) open[s] = severities[s];
         out["open_alerts"] = std::move(open);
         out["measures_due_now"] = std::move(due);
+        out["measures_scheduled"] = std::move(scheduled);
         SessionFilter sf;
         sf.program_id = *program_id;
         ASSIGN_OR_RETURN(auto sessions, list_session_infos(tx, ctx.principal().org_id, day, day, sf));

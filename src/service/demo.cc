@@ -139,7 +139,7 @@ std::string demo_plan(const std::string& language, int program, const std::strin
 }  // namespace
 
 Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain& chain, const Clock& clock,
-                                         auth::HashCost cost) {
+                                         auth::HashCost cost, const domain::InstrumentCatalog& instruments) {
   const std::string staff_hash = auth::hash_password(kStaffPassword, cost);
   const std::string patient_hash = auth::hash_password(kPatientPassword, cost);
   const TimePoint now = clock.now();
@@ -278,6 +278,21 @@ Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain
                      demo_plan(p.language, prog, ids[therapists[prog][n % 2]], format_date(*parse_date(admitted) + 45)),
                      ids[therapists[prog][n % 2]],
                      to_millis(local_time_to_utc(*parse_date(admitted) + 3, 17 * 60, "Europe/Warsaw"))}));
+        // The admission AUDIT-C (rules.md), taken by the therapist on the first day and scored as
+        // a submission would be; drinking scores higher in the addiction program.
+        if (const domain::Instrument* auditc = instruments.find("audit_c")) {
+          json::object answers{{"auditc_1", prog == 0 ? 2 + n % 3 : n % 2},
+                               {"auditc_2", prog == 0 ? 1 + n % 2 : 0},
+                               {"auditc_3", prog == 0 ? n % 3 : 0}};
+          ASSIGN_OR_RETURN(auto sc, domain::score(*auditc, answers, {p.sex, ""}));
+          RETURN_IF_ERROR(tx.exec(
+              "INSERT INTO assessments (org_id, id, patient_id, episode_id, program_id, instrument_id, "
+              "instrument_version, submitted_at, submitted_by, on_behalf, answers, total, band, classification, "
+              "subscales, risk_level) VALUES (?, ?, ?, ?, ?, 'audit_c', ?, ?, ?, 1, ?, ?, ?, ?, '{}', 'none')",
+              {org, auth::new_id("asm"), pid, eid, programs[prog], auditc->version,
+               to_millis(local_time_to_utc(*parse_date(admitted), 10 * 60, "Europe/Warsaw")),
+               ids[therapists[prog][n % 2]], json::serialize(answers), sc.total, sc.band, sc.classification}));
+        }
       }
       if (n % 12 < 10)  // most patients are in their program's group; two are still waiting for a place
         RETURN_IF_ERROR(tx.exec("INSERT INTO group_members (org_id, group_id, patient_id) VALUES (?, ?, ?)",

@@ -517,6 +517,39 @@ void Monitoring::list_assessments(const RequestContext& ctx, const std::string& 
       std::move(done));
 }
 
+Result<std::vector<Monitoring::ScheduledMeasure>> Monitoring::scheduled_measures(
+    store::Tx& tx, const ProgramInfo& p, const std::string& patient_id, const std::string& admitted_on,
+    const std::optional<std::string>& planned_discharge_on, int today) const {
+  std::vector<ScheduledMeasure> out;
+  const std::string& tz = p.time_zone;
+  const int admitted = *parse_date(admitted_on);
+  for (const auto& [instrument, period] : schedule_for(p)) {
+    if (!instruments_.find(instrument)) continue;
+    int from = admitted, to = admitted + 7;
+    if (period > 0) {
+      int k = (today - admitted) / period;
+      from = admitted + k * period;
+      to = from + period;
+    }
+    ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND instrument_id = ? AND "
+                                             "submitted_at >= ? AND submitted_at < ? LIMIT 1",
+                                             {patient_id, instrument, local_midnight(from, tz),
+                                              period > 0 ? local_midnight(to, tz) : INT64_MAX}));
+    out.push_back({instrument, period == 0 ? "at_admission" : (period == 7 ? "weekly" : "every_4_weeks"),
+                   last ? "done" : (period == 0 && today >= to ? "overdue" : "due"), from, to});
+  }
+  // rules.md: AUDIT-C at discharge too; due in the week before the planned day.
+  if (auto planned = planned_discharge_on ? parse_date(*planned_discharge_on) : std::nullopt;
+      planned && today >= *planned - kDischargeWindowDays && instruments_.find("audit_c")) {
+    const int from = std::max(admitted, *planned - kDischargeWindowDays), to = *planned + 1;
+    ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND "
+                                             "instrument_id = 'audit_c' AND submitted_at >= ? LIMIT 1",
+                                             {patient_id, local_midnight(from, tz)}));
+    out.push_back({"audit_c", "at_discharge", last ? "done" : (today >= to ? "overdue" : "due"), from, to});
+  }
+  return out;
+}
+
 void Monitoring::due(const RequestContext& ctx, const std::string& patient_id, Done done) {
   const bool patient = ctx.principal().role == domain::Role::patient;
   runner_.write(
@@ -551,49 +584,20 @@ void Monitoring::due(const RequestContext& ctx, const std::string& patient_id, D
                               : (local_minutes(ctx.now, tz) < p.settings.checkin_cutoff_minutes ? "due" : "missed");
             items.push_back(std::move(o));
           }
-          for (const auto& [instrument, period] : schedule_for(p)) {
-            const domain::Instrument* ins = instruments_.find(instrument);
-            if (!ins || (patient && ins->administration != "self_report")) continue;
-            int from = admitted, to = admitted + 7;
-            if (period > 0) {
-              int k = (today - admitted) / period;
-              from = admitted + k * period;
-              to = from + period;
-            }
-            ASSIGN_OR_RETURN(auto last,
-                             tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND instrument_id = ? AND "
-                                          "submitted_at >= ? AND submitted_at < ? LIMIT 1",
-                                          {patient_id, instrument, local_midnight(from, tz),
-                                           period > 0 ? local_midnight(to, tz) : INT64_MAX}));
+          ASSIGN_OR_RETURN(auto measures,
+                           scheduled_measures(tx, p, patient_id, pc->admitted_on, pc->planned_discharge_on, today));
+          for (const auto& m : measures) {
+            const domain::Instrument* ins = instruments_.find(m.instrument);
+            if (patient && ins->administration != "self_report") continue;
             json::object o;
             o["kind"] = "measure";
-            o["instrument"] = instrument;
+            o["instrument"] = m.instrument;
             o["title"] = ins->title.in(ctx.lang);
             o["administration"] = ins->administration;
-            o["schedule"] = period == 0 ? "at_admission" : (period == 7 ? "weekly" : "every_4_weeks");
-            window(o, from, to);
-            o["status"] = last ? "done" : (period == 0 && today >= to ? "overdue" : "due");
+            o["schedule"] = m.schedule;
+            window(o, m.from, m.to);
+            o["status"] = m.status;
             items.push_back(std::move(o));
-          }
-          // rules.md: AUDIT-C at discharge too; due in the week before the planned day.
-          if (auto planned = pc->planned_discharge_on ? parse_date(*pc->planned_discharge_on) : std::nullopt;
-              planned && today >= *planned - kDischargeWindowDays) {
-            const domain::Instrument* ins = instruments_.find("audit_c");
-            const int from = std::max(admitted, *planned - kDischargeWindowDays), to = *planned + 1;
-            ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND "
-                                                     "instrument_id = 'audit_c' AND submitted_at >= ? LIMIT 1",
-                                                     {patient_id, local_midnight(from, tz)}));
-            if (ins) {
-              json::object o;
-              o["kind"] = "measure";
-              o["instrument"] = "audit_c";
-              o["title"] = ins->title.in(ctx.lang);
-              o["administration"] = ins->administration;
-              o["schedule"] = "at_discharge";
-              window(o, from, to);
-              o["status"] = last ? "done" : (today >= to ? "overdue" : "due");
-              items.push_back(std::move(o));
-            }
           }
         }
         ASSIGN_OR_RETURN(

@@ -74,6 +74,17 @@ class Monitoring {
 
  private:
   struct Submission;
+  // The per-program measurement schedule of rules.md for one patient on a program-local day:
+  // each measure's window [from, to) in local dates and whether it is done, due or overdue.
+  struct ScheduledMeasure {
+    std::string instrument, schedule, status;
+    int from = 0, to = 0;
+  };
+  Result<std::vector<ScheduledMeasure>> scheduled_measures(store::Tx& tx, const ProgramInfo& program,
+                                                           const std::string& patient_id,
+                                                           const std::string& admitted_on,
+                                                           const std::optional<std::string>& planned_discharge_on,
+                                                           int today) const;
   Result<Reply> submit(store::Tx& tx, Audit& audit, const RequestContext& ctx, const std::string& patient_id,
                        const std::string& form_id, const json::object& answers, bool checkin);
   Status missed_checkins(const std::string& program_id, TimePoint now);

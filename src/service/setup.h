@@ -6,6 +6,7 @@
 #include "audit/chain.h"
 #include "auth/crypto.h"
 #include "core/clock.h"
+#include "domain/instrument.h"
 #include "store/db.h"
 
 namespace pomost::service {
@@ -32,7 +33,8 @@ struct DemoLogin {
   std::string username, password, role, note;
 };
 // Seeds the synthetic demo clinic into an empty database; returns the logins to print.
+// Scores seeded measures with `instruments`, as a submission would be.
 Result<std::vector<DemoLogin>> seed_demo(store::Store& store, const audit::Chain& chain, const Clock& clock,
-                                         auth::HashCost cost);
+                                         auth::HashCost cost, const domain::InstrumentCatalog& instruments);
 
 }  // namespace pomost::service

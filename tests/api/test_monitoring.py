@@ -569,3 +569,27 @@ class CensusAndWorklist(ServerTest):
         self.assertEqual(work["open_alerts"]["warning"], 3)
         self.assertEqual(work["checkin_cutoff"], "2026-11-23T12:00:00+01:00")
         self.assertEqual(c.get(f"/api/v1/worklist?program_id={program}&date=23-11-2026").status, 400)
+
+    def test_the_worklist_names_scheduled_measures_closing_today_or_overdue(self):
+        program = self.ids["programs"]["addiction"]
+        hannah = self.ids["patients"]["Hannah Becker"]     # admitted on a Monday: her weekly window closes tonight
+        anna = self.ids["patients"]["Anna Kowalska"]       # admitted three days ago, no AUDIT-C yet
+        c = self.login("a.krol")
+        scheduled = c.get(f"/api/v1/worklist?program_id={program}").json["measures_scheduled"]
+        self.assertTrue(scheduled)
+        for m in scheduled:   # nothing still open for days, nothing done
+            self.assertTrue(m["status"] == "overdue" or (m["status"], m["window_end"]) == ("due", "2026-11-24T00:00:00+01:00"), m)
+        mine = sorted((m["instrument"], m["schedule"], m["status"]) for m in scheduled if m["patient_id"] == hannah)
+        self.assertEqual(mine, [("bam_iop", "weekly", "due"), ("gad7", "weekly", "due"), ("phq9", "weekly", "due")])
+        self.assertNotIn(anna, [m["patient_id"] for m in scheduled])
+        answers = {f"phq9_{i}": 1 for i in range(1, 10)}
+        answers["phq9_9"] = 0
+        r = self.login("m.zielinska").post(f"/api/v1/patients/{hannah}/assessments", {"instrument": "phq9", "answers": answers})
+        self.assertEqual(r.status, 201, r)
+        scheduled = c.get(f"/api/v1/worklist?program_id={program}").json["measures_scheduled"]
+        self.assertEqual(sorted(m["instrument"] for m in scheduled if m["patient_id"] == hannah), ["bam_iop", "gad7"])
+        # A week on, Anna's admission AUDIT-C is overdue and stays on the list until it is taken.
+        self.server.advance(8 * 24 * 3600)
+        scheduled = self.login("a.krol").get(f"/api/v1/worklist?program_id={program}").json["measures_scheduled"]
+        self.assertIn(("audit_c", "at_admission", "overdue", "2026-11-27T00:00:00+01:00"),
+                      [(m["instrument"], m["schedule"], m["status"], m["window_end"]) for m in scheduled if m["patient_id"] == anna])
