@@ -216,6 +216,21 @@ const INSTRUMENT_NAMES: Record<string, string> = {
 export const instrumentName = (id: string) => INSTRUMENT_NAMES[id] ?? id.toUpperCase();
 
 /** Why a measure is due now (the rule that asked for it). */
+/** A scheduled measure's rhythm (rules.md measurement schedule). */
+export function measureScheduleLabel(schedule: string): string {
+  switch (schedule) {
+    case 'weekly':
+      return t('schedule_kind.weekly');
+    case 'every_4_weeks':
+      return t('schedule_kind.every_4_weeks');
+    case 'at_admission':
+      return t('schedule_kind.at_admission');
+    case 'at_discharge':
+      return t('schedule_kind.at_discharge');
+  }
+  return schedule;
+}
+
 export function dueReasonLabel(rule: string): string {
   if (rule.startsWith('checkin_self_harm')) return t('reason.after_checkin_self_harm');
   if (rule === 'phq9_item9') return t('reason.after_phq9_item9');

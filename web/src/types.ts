@@ -306,6 +306,8 @@ export interface Worklist {
   };
   open_alerts: Record<Severity, number>;
   measures_due_now: (PersonRef & { instrument: string; reason: string; due_by: string })[];
+  /** Scheduled measures closing tonight, or overdue and still owed. */
+  measures_scheduled?: (PersonRef & { instrument: string; schedule: string; status: 'due' | 'overdue'; window_end: string })[];
   sessions: Record<string, unknown>[];
   reviews_due: Record<string, unknown>[];
   cosignatures_due: Record<string, unknown>[];

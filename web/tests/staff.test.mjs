@@ -90,6 +90,14 @@ test('a clinical director works through patients, chart, programs, on-call, staf
   const asNowak = await apiAs(srv.url, 'dr.nowak');
   assert.equal((await asNowak('GET', '/me')).body.language, 'en', 'the language choice is saved with PATCH /me');
 
+  // Today's measures: the weekly windows that close tonight, with their rhythm.
+  const closing = page.getByTestId('scheduled-measure').filter({ hasText: 'Hannah' });
+  await closing.first().waitFor();
+  const hannah = await closing.allInnerTexts();
+  for (const want of ['PHQ-9', 'GAD-7']) {
+    assert.ok(hannah.some((x) => x.includes(want) && x.includes('weekly · window closes at the end of today')), `Hannah's ${want}: ${hannah}`);
+  }
+
   // Patients: 24 synthetic patients in pages of 20.
   await openNav(page, 'Patients');
   const table = page.getByTestId('patients-table');

@@ -5,8 +5,8 @@
 import { append, h, mount, uid, type Child } from '../dom';
 import { api } from '../api';
 import { t, tp } from '../i18n';
-import { fmtRelative, fmtShortDateTime, fmtTime, fmtToday, localDay } from '../format';
-import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, severityLabel } from '../labels';
+import { fmtDate, fmtRelative, fmtShortDateTime, fmtTime, fmtToday, localDay } from '../format';
+import { RISK_ORDER, SEVERITIES, alertStatusLabel, dueReasonLabel, instrumentName, measureScheduleLabel, severityLabel } from '../labels';
 import { activeAlerts, hasLoaded, isFresh, liveStatus, onCheckin, onLive, type CheckinEvent, type LiveStatus } from '../live';
 import { setSound, soundOn } from '../sound';
 import { link } from '../router';
@@ -290,13 +290,14 @@ export async function renderToday(root: HTMLElement): Promise<void> {
   function moreWork(lists: { p: Program; w: Worklist }[], progName: (p: Program) => Child): Child[] {
     const out: Child[] = [];
     const measures = lists.flatMap(({ p, w }) => w.measures_due_now.map((m) => ({ ...m, p })));
+    const scheduled = lists.flatMap(({ p, w }) => (w.measures_scheduled ?? []).map((m) => ({ ...m, p })));
     const measuresId = uid('sec');
     out.push(
       h(
         'section',
         { class: 'card', 'aria-labelledby': measuresId, 'data-testid': 'today-measures' },
         h('h2', { id: measuresId }, t('today.measures_title')),
-        measures.length
+        measures.length || scheduled.length
           ? h(
               'ul',
               { class: 'people' },
@@ -309,6 +310,24 @@ export async function renderToday(root: HTMLElement): Promise<void> {
                   ' — ',
                   h('strong', null, instrumentName(m.instrument)),
                   h('span', { class: 'muted' }, ` · ${dueReasonLabel(m.reason)} · ${dueText(m.due_by)}`),
+                ),
+              ),
+              // The schedule's: windows closing tonight, then the owed ones (admission, discharge).
+              scheduled.map((m) =>
+                h(
+                  'li',
+                  { 'data-testid': 'scheduled-measure' },
+                  chartLink(m.patient_id, fullName(m)),
+                  progName(m.p),
+                  ' — ',
+                  h('strong', null, instrumentName(m.instrument)),
+                  h(
+                    'span',
+                    { class: m.status === 'overdue' ? 'overdue' : 'muted' },
+                    ` · ${measureScheduleLabel(m.schedule)} · ${
+                      m.status === 'overdue' ? t('today.measure_overdue', { date: fmtDate(localDay(m.window_end, tz)) }) : t('today.window_closes_tonight')
+                    }`,
+                  ),
                 ),
               ),
             )
