@@ -304,11 +304,14 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
       if (!st.ok()) spdlog::warn("alert stream: {}", st.message());
     }
     // The stream is one request: each patient it shows is on record once (rules.md), under the
-    // stream's request id.
+    // stream's request id, and before anything about them leaves: events wait for that commit.
+    // If the audit cannot be written, the stream ends and shows nothing more; the client resumes
+    // from the last event it received, and a new stream tries again.
     if (!first_seen.empty()) {
       RequestContext c = ctx_;
       c.now = now;
       c.idempotency_key.reset();
+      std::weak_ptr<AlertFeed> weak = shared_from_this();
       m_.runner().write(
           c,
           [first_seen](store::Tx&, Audit& audit) -> Result<Reply> {
@@ -317,10 +320,23 @@ class AlertFeed final : public Feed, public std::enable_shared_from_this<AlertFe
                            patient);
             return Reply{204, nullptr, {}};
           },
-          [](Result<Reply> r) {
-            if (!r.ok()) spdlog::error("alert stream audit: {}", r.status().message());
+          [weak, frames = std::move(frames), end, now](Result<Reply> r) mutable {
+            auto self = weak.lock();
+            if (!self) return;
+            if (!r.ok()) {
+              spdlog::error("alert stream audit: {}", r.status().message());
+              frames.clear();
+              end = true;
+            }
+            self->publish(std::move(frames), end, now);
           });
+      return;
     }
+    publish(std::move(frames), end, now);
+  }
+
+  // Hands the computed frames (and a heartbeat when due) to the waiting connection.
+  void publish(std::string frames, bool end, TimePoint now) {
     if (!end && to_millis(now) >= next_heartbeat_) {
       frames += ": heartbeat\n\n";
       next_heartbeat_ = to_millis(now) + kHeartbeatMs;

@@ -412,6 +412,29 @@ class LiveStream(ServerTest):
         hughes = self.ids["patients"]["Daniel Hughes"]
         self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE {where} AND patient_id = '{hughes}'"), "0")
 
+    def test_nothing_about_a_patient_leaves_before_the_stream_read_is_on_record(self):
+        jonas = self.ids["patients"]["Jonas Müller"]
+        me = self.ids["users"]["dr.nowak"]
+        where = f"user_id = '{me}' AND action = 'alert_stream_read' AND patient_id = '{jonas}'"
+        # The audit write fails (a trigger refuses it): the stream ends without the alert.
+        self.server.sqlite("CREATE TRIGGER refuse_stream_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'alert_stream_read' "
+                           "BEGIN SELECT RAISE(ABORT, 'audit refused'); END;")
+        director = self.login("dr.nowak")
+        s = SseClient(self.server.port, director.token)
+        alert = self.raise_alert("Jonas Müller")
+        deadline = time.time() + 10
+        while time.time() < deadline and not s.closed:
+            time.sleep(0.05)
+        self.assertTrue(s.closed, "the stream should end when its audit cannot be written")
+        self.assertNotIn(alert, [a["id"] for _, a in s.alerts()])
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE {where}"), "0")
+        # Audit works again: a new stream resumes and shows it, on record first.
+        self.server.sqlite("DROP TRIGGER refuse_stream_audit")
+        s2 = SseClient(self.server.port, director.token, last_event_id=0)
+        self.assertIsNotNone(s2.wait_for(lambda e: e[1] == "alert" and json.loads(e[2])["id"] == alert))
+        self.assertEqual(self.server.sqlite(f"SELECT count(*) FROM audit_log WHERE {where}"), "1")
+        s2.close()
+
     def test_heartbeats_and_session_expiry_end_the_stream(self):
         ther = self.login("j.hoffmann")
         s = SseClient(self.server.port, ther.token)
