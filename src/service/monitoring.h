@@ -88,6 +88,8 @@ class Monitoring {
   Result<Reply> submit(store::Tx& tx, Audit& audit, const RequestContext& ctx, const std::string& patient_id,
                        const std::string& form_id, const json::object& answers, bool checkin);
   Status missed_checkins(const std::string& program_id, TimePoint now);
+  void on_alert(const RequestContext& ctx, const std::string& id, domain::Action high, domain::Action low,
+                std::function<Status(store::Tx&, const std::string& user)> change, Done done);
 
   Runner& runner_;
   const Access& access_;

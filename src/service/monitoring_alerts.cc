@@ -105,20 +105,30 @@ void Monitoring::list_alerts(const RequestContext& ctx, const Query& q, Done don
       std::move(done));
 }
 
-void Monitoring::get_alert(const RequestContext& ctx, const std::string& id, Done done) {
+// One alert, read or changed by someone who may: `high` is the action for high and imminent
+// alerts, `low` for warning and info; `change` (may be empty) runs before the alert is answered.
+void Monitoring::on_alert(const RequestContext& ctx, const std::string& id, Action high, Action low,
+                          std::function<Status(store::Tx&, const std::string& user)> change, Done done) {
   runner_.write(
       ctx,
       [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
         ASSIGN_OR_RETURN(auto a, alert_patient(tx, ctx.principal().org_id, id));
         if (!a) {
-          audit.denied("alert_read", "alert", id, std::nullopt, "deny.unknown_alert");
+          audit.denied(change ? "alert_update" : "alert_read", "alert", id, std::nullopt, "deny.unknown_alert");
           return Status::NotFound();
         }
-        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::alert_read, a->text(0), "alert", id));
+        const std::string severity = a->text(1);
+        const Action action = severity == "high" || severity == "imminent" ? high : low;
+        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, action, a->text(0), "alert", id));
+        if (change) RETURN_IF_ERROR(change(tx, ctx.principal().user_id));
         ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, id, ctx.lang, true));
         return ok(std::move(o));
       },
       std::move(done));
+}
+
+void Monitoring::get_alert(const RequestContext& ctx, const std::string& id, Done done) {
+  on_alert(ctx, id, Action::alert_read, Action::alert_read, nullptr, std::move(done));
 }
 
 void Monitoring::acknowledge(const RequestContext& ctx, const std::string& id, const json::object& body, Done done) {
@@ -126,19 +136,11 @@ void Monitoring::acknowledge(const RequestContext& ctx, const std::string& id, c
   auto note = f.string("note", false, {1, 2000});
   f.reject_unknown();
   if (!f.ok()) return done(f.status());
-  runner_.write(
-      ctx,
-      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        ASSIGN_OR_RETURN(auto a, alert_patient(tx, ctx.principal().org_id, id));
-        if (!a) return Status::NotFound();
-        const std::string severity = a->text(1);
-        // High and imminent alerts only by a licensed clinician (rules.md).
-        const Action action =
-            severity == "high" || severity == "imminent" ? Action::alert_ack_high : Action::alert_ack_low;
-        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, action, a->text(0), "alert", id));
-        RETURN_IF_ERROR(alerts_.acknowledge(tx, id, ctx.principal().user_id, note, ctx.now));
-        ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, id, ctx.lang, true));
-        return ok(std::move(o));
+  // High and imminent alerts only by a licensed clinician (rules.md).
+  on_alert(
+      ctx, id, Action::alert_ack_high, Action::alert_ack_low,
+      [this, id, note, now = ctx.now](store::Tx& tx, const std::string& user) {
+        return alerts_.acknowledge(tx, id, user, note, now);
       },
       std::move(done));
 }
@@ -148,35 +150,20 @@ void Monitoring::resolve(const RequestContext& ctx, const std::string& id, const
   auto note = f.string("note", true, {3, 2000});
   f.reject_unknown();
   if (!f.ok()) return done(f.status());
-  runner_.write(
-      ctx,
-      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        ASSIGN_OR_RETURN(auto a, alert_patient(tx, ctx.principal().org_id, id));
-        if (!a) return Status::NotFound();
-        const std::string severity = a->text(1);
-        // Warning and info alerts are closed by whoever may acknowledge them; high ones need the
-        // licensed clinician's resolve right.
-        const Action action =
-            severity == "high" || severity == "imminent" ? Action::alert_resolve : Action::alert_ack_low;
-        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, action, a->text(0), "alert", id));
-        RETURN_IF_ERROR(alerts_.resolve(tx, id, ctx.principal().user_id, *note, ctx.now));
-        ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, id, ctx.lang, true));
-        return ok(std::move(o));
+  // Warning and info alerts are closed by whoever may acknowledge them; high ones need the
+  // licensed clinician's resolve right.
+  on_alert(
+      ctx, id, Action::alert_resolve, Action::alert_ack_low,
+      [this, id, note = *note, now = ctx.now](store::Tx& tx, const std::string& user) {
+        return alerts_.resolve(tx, id, user, note, now);
       },
       std::move(done));
 }
 
 void Monitoring::seen(const RequestContext& ctx, const std::string& id, Done done) {
-  runner_.write(
-      ctx,
-      [=, this](store::Tx& tx, Audit& audit) -> Result<Reply> {
-        ASSIGN_OR_RETURN(auto a, alert_patient(tx, ctx.principal().org_id, id));
-        if (!a) return Status::NotFound();
-        RETURN_IF_ERROR(access_.require_patient(tx, ctx, audit, Action::alert_seen, a->text(0), "alert", id));
-        RETURN_IF_ERROR(alerts_.seen(tx, id, ctx.principal().user_id, ctx.now));
-        ASSIGN_OR_RETURN(auto o, alerts_.to_json(tx, id, ctx.lang, true));
-        return ok(std::move(o));
-      },
+  on_alert(
+      ctx, id, Action::alert_seen, Action::alert_seen,
+      [this, id, now = ctx.now](store::Tx& tx, const std::string& user) { return alerts_.seen(tx, id, user, now); },
       std::move(done));
 }
 

@@ -8,6 +8,18 @@ std::string ts(int64_t ms) {
   return format_rfc3339(from_millis(ms));
 }
 
+Result<std::string> resolve_site(store::Tx& tx, const std::string& org_id, const std::optional<std::string>& site_id) {
+  if (site_id) {
+    ASSIGN_OR_RETURN(auto s, tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, org_id}));
+    if (!s) return Status::Invalid({{"site_id", "is not a site of this organization", "unknown_site"}});
+    return *site_id;
+  }
+  ASSIGN_OR_RETURN(auto sites, tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {org_id}));
+  if (sites.size() != 1)
+    return Status::Invalid({{"site_id", "is required when the organization has several sites", "required"}});
+  return sites[0].text(0);
+}
+
 json::object program_json(const store::Row& r) {
   json::object o;
   o["id"] = r.text(0);

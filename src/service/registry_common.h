@@ -35,6 +35,10 @@ json::object group_json(const store::Row& r);
 
 std::string ts(int64_t ms);  // RFC 3339 of stored milliseconds
 
+// The site a new program or room belongs to: the one named, or the organization's only site
+// (422 `required` when there are several, `unknown_site` when the named one is not ours).
+Result<std::string> resolve_site(store::Tx& tx, const std::string& org_id, const std::optional<std::string>& site_id);
+
 // A staff member of the organization usable in a role (e.g. a care team slot); adds a field
 // error and returns false when not.
 struct StaffCheck {

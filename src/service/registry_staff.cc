@@ -229,19 +229,7 @@ void RegistryService::create_room(const RequestContext& ctx, const json::object&
       ctx,
       [=](store::Tx& tx, Audit& audit) -> Result<Reply> {
         const Principal& who = ctx.principal();
-        std::string site;
-        if (site_id) {
-          ASSIGN_OR_RETURN(auto s,
-                           tx.query_one("SELECT id FROM sites WHERE id = ? AND org_id = ?", {*site_id, who.org_id}));
-          if (!s) return Status::Invalid({{"site_id", "is not a site of this organization", "unknown_site"}});
-          site = *site_id;
-        } else {
-          ASSIGN_OR_RETURN(auto sites,
-                           tx.query("SELECT id FROM sites WHERE org_id = ? ORDER BY created_at LIMIT 2", {who.org_id}));
-          if (sites.size() != 1)
-            return Status::Invalid({{"site_id", "is required when the organization has several sites", "required"}});
-          site = sites[0].text(0);
-        }
+        ASSIGN_OR_RETURN(const std::string site, resolve_site(tx, who.org_id, site_id));
         const std::string id = auth::new_id("rom");
         RETURN_IF_ERROR(
             tx.exec("INSERT INTO rooms (org_id, id, site_id, name, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
