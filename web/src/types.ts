@@ -85,6 +85,9 @@ export interface Track {
   weekdays: string[];
   start: string;
   end: string;
+  version: number;
+  /** In the answer to an edit of the days or times: the day the new pattern applies from. */
+  effective_from?: string;
 }
 
 export interface Group {
@@ -103,6 +106,8 @@ export interface Group {
   member_ids?: string[];
   /** The group's last day (program-local date), when it ends. */
   ends_on?: string | null;
+  /** In the answer to a move to another track: the day it applies from. */
+  effective_from?: string;
 }
 
 export interface Room {
@@ -110,6 +115,7 @@ export interface Room {
   name: string;
   capacity: number;
   site_id?: string;
+  version: number;
 }
 
 export interface ProgramSettings {

@@ -1,8 +1,10 @@
 // Program administration: an admin creates and edits a program (a stale version refused and
-// reloaded) and adds a room; a clinical director edits the program's settings (a crisis line with
-// Polish and German wording, a closure, a safety floor refused next to its field, a webhook whose
-// secret is only ever shown as set), adds a track and a group, and edits the group. Markup typed
-// into names comes out as text; axe on every new screen; Polish and German show no English.
+// reloaded), adds a room and renames another; a clinical director edits the program's settings (a
+// crisis line with Polish and German wording, a closure, a safety floor refused next to its field,
+// a webhook whose secret is only ever shown as set), adds a track and a group, edits the group,
+// changes a track's time from a date on (a session with attendance keeps its time) and moves a
+// group to another track from a date. Markup typed into names comes out as text; axe on every new
+// screen; Polish and German show no English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -156,6 +158,40 @@ test('an admin creates and edits a program (a stale version is refused and reloa
   await page.getByTestId('program-form').waitFor({ state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'New program');
 
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
+
+test('an admin renames a room and changes its places; the groups in it show the new name', async () => {
+  const { context, page, errors } = await newPage(browser);
+  await login(page, srv.url, 'admin');
+  const rooms = page.getByTestId('rooms-card');
+  await rooms.getByTestId('rooms-table').waitFor();
+  const before = (await admin('GET', '/rooms')).body.items.find((r) => r.name === 'Sala Wisła');
+  assert.equal(before.capacity, 14);
+  const edit = rooms.getByRole('button', { name: 'Edit room Sala Wisła' });
+  await edit.click();
+  assert.equal(await edit.getAttribute('aria-expanded'), 'true');
+  const rf = rooms.getByTestId('room-form');
+  assert.equal(await rf.getByRole('heading').innerText(), 'Edit room Sala Wisła');
+  assert.equal(await rf.getByLabel('Room name').inputValue(), 'Sala Wisła', 'prefilled');
+  assert.equal(await rf.getByLabel('Places').inputValue(), '14');
+  await rf.getByLabel('Places').fill('501');
+  await rf.getByRole('button', { name: 'Save' }).click();
+  await rf.getByRole('alert').waitFor();
+  assert.equal(await rf.getByLabel('Places').getAttribute('aria-invalid'), 'true');
+  assert.ok((await rf.locator('.field-error:not([hidden])').allTextContents()).includes('Between 1 and 500'));
+  await checkA11y(page, 'room edit form with an error');
+  await rf.getByLabel('Room name').fill('Sala Wisła (duża)');
+  await rf.getByLabel('Places').fill('16');
+  await rf.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Changes to the room Sala Wisła (duża) were saved.').waitFor();
+  const after = (await admin('GET', '/rooms')).body.items.find((r) => r.id === before.id);
+  assert.deepEqual([after.name, after.capacity, after.version], ['Sala Wisła (duża)', 16, before.version + 1]);
+  const row = await page.getByTestId('rooms-table').locator('tbody tr', { hasText: 'Sala Wisła (duża)' }).innerText();
+  assert.ok(/^Sala Wisła \(duża\)\s+16\b/.test(row), row);
+  const groupRow = await card(page, 'Evening Recovery IOP').getByTestId('groups-table').locator('tbody tr', { hasText: 'Relapse prevention' }).innerText();
+  assert.ok(groupRow.includes('Sala Wisła (duża)'), `the group's room by its new name: ${groupRow}`);
   assert.deepEqual(unexpectedErrors(errors), []);
   await context.close();
 });
@@ -408,6 +444,15 @@ for (const lang of ['pl', 'de']) {
       await tf.getByRole('alert').waitFor();
       await check(page, 'track form with errors');
       await tf.getByRole('button', { name: t['common.cancel'] }).click();
+      // Editing a track: a date without a change of days or times is refused in words.
+      await eveningCard(page).getByRole('button', { name: t['tracks.edit_aria'].replace('{name}', 'Evening track') }).click();
+      const te = eveningCard(page).getByTestId('track-form');
+      await te.getByLabel(t['padmin.effective_from']).fill('2026-11-30');
+      await te.getByRole('button', { name: t['common.save'] }).click();
+      await te.getByText(t['padmin.err_from_no_change']).first().waitFor();
+      await check(page, 'track edit with an error');
+      await checkA11y(page, `track edit form (${lang})`);
+      await te.getByRole('button', { name: t['common.cancel'] }).click();
       await eveningCard(page).getByTestId('groups-table').getByRole('button').first().click();
       const gf = eveningCard(page).getByTestId('group-form');
       await gf.getByTestId('group-members').waitFor();
@@ -416,6 +461,13 @@ for (const lang of ['pl', 'de']) {
       await gf.getByRole('alert').waitFor();
       await check(page, 'group form with an error');
       await screenshot(page, `director-group-form-${lang}`);
+      // Another track chosen: the date it applies from, with its hint.
+      const trackSelect = gf.getByLabel(t['groups.track'], { exact: true });
+      const current = await trackSelect.inputValue();
+      const other = await trackSelect.locator('option').evaluateAll((os, cur) => os.map((o) => o.value).find((v) => v !== cur), current);
+      await trackSelect.selectOption(other);
+      await gf.getByLabel(t['padmin.effective_from']).waitFor();
+      await check(page, 'group form moving to another track');
       assert.deepEqual(unexpectedErrors(errors), []);
       await context.close();
     }
@@ -436,13 +488,20 @@ for (const lang of ['pl', 'de']) {
       await rf.getByRole('button', { name: t['rooms.create'] }).click();
       await rf.getByRole('alert').waitFor();
       await check(page, 'room form with errors');
+      await rf.getByRole('button', { name: t['common.cancel'] }).click();
+      await page.getByRole('button', { name: t['rooms.edit_aria'].replace('{name}', 'Sala Odra') }).click();
+      const re = page.getByTestId('room-form');
+      await re.getByLabel(t['rooms.capacity']).fill('0');
+      await re.getByRole('button', { name: t['common.save'] }).click();
+      await re.getByRole('alert').waitFor();
+      await check(page, 'room edit with an error');
       assert.deepEqual(unexpectedErrors(errors), []);
       await context.close();
     }
     // Back to English for any later test.
     assert.equal((await nowak('PATCH', '/me', { language: 'en' })).status, 200);
     assert.equal((await admin('PATCH', '/me', { language: 'en' })).status, 200);
-    assert.equal(seen.length, 6, `screens checked: ${seen.join(', ')}`);
+    assert.equal(seen.length, 9, `screens checked: ${seen.join(', ')}`);
   });
 }
 
@@ -498,6 +557,99 @@ test('settings changed by someone else meanwhile: refused, then edited on the la
   await page.getByText('The settings of Evening Recovery IOP were saved.').waitFor();
   const after = (await admin('GET', `/programs/${prog.id}/settings`)).body.ack_deadlines_minutes;
   assert.deepEqual([after.high, after.warning], [45, 720]);
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
+
+test('a director changes a track from a date on (a session with attendance keeps its time) and moves a group to another track from a date', async () => {
+  // Monday 19:00 in Warsaw: the evening group meets, and attendance is taken.
+  await srv.advanceClock(10 * 3600_000);
+  // The API sessions of before() have expired meanwhile.
+  nowak = await apiAs(srv.url, 'dr.nowak');
+  const prog = (await nowak('GET', '/programs')).body.items.find((p) => p.name === 'Evening Recovery IOP');
+  const tracks = (await nowak('GET', `/programs/${prog.id}/tracks`)).body.items;
+  const evening = tracks.find((x) => x.name === 'Evening track');
+  const weekend = tracks.find((x) => x.name === 'Weekend track');
+  assert.deepEqual([evening.weekdays, evening.start, evening.end], [['mon', 'wed', 'thu'], '18:00', '21:00']);
+  const groups = (await nowak('GET', `/groups?program_id=${prog.id}`)).body.items;
+  const relapse = groups.find((g) => g.name === 'Relapse prevention');
+  const anna = (await nowak('POST', '/patients/search', { name: 'Kowalska' })).body.items.find((p) => p.family_name === 'Kowalska').id;
+  const krol = await apiAs(srv.url, 'a.krol');
+  const held = `gs_${relapse.id}_20261123`;
+  const put = await krol('PUT', `/sessions/${held}/attendance`, { entries: [{ patient_id: anna, status: 'present', minutes: 180 }] });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+
+  const { context, page, errors } = await newPage(browser);
+  await login(page, srv.url, 'dr.nowak');
+  await page.getByRole('navigation').getByRole('link', { name: 'Programs', exact: true }).click();
+  const edit = card(page, 'Evening Recovery IOP').getByRole('button', { name: 'Edit track Evening track' });
+  await edit.click();
+  assert.equal(await edit.getAttribute('aria-expanded'), 'true');
+  const tf = card(page, 'Evening Recovery IOP').getByTestId('track-form');
+  assert.equal(await tf.getByRole('heading').innerText(), 'Edit track Evening track');
+  assert.equal(await tf.getByLabel('Track name').inputValue(), 'Evening track', 'prefilled');
+  assert.equal(await tf.getByLabel('Starts at').inputValue(), '18:00');
+  assert.equal(await tf.getByLabel('Ends at').inputValue(), '21:00');
+  assert.deepEqual(
+    await Promise.all(['Monday', 'Tuesday', 'Wednesday', 'Thursday'].map((d) => tf.getByLabel(d).isChecked())),
+    [true, false, true, true],
+  );
+  const from = tf.getByLabel('Takes effect from');
+  const hint = await page.evaluate((ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '), await from.getAttribute('aria-describedby'));
+  assert.ok(hint.includes('the first day allowed') && hint.includes('Sessions already held keep their times.'), hint);
+
+  // A date without a change of days or times is refused at the field.
+  await from.fill('2026-11-30');
+  await tf.getByRole('button', { name: 'Save' }).click();
+  await tf.getByRole('alert').waitFor();
+  assert.equal(await from.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await tf.locator('.field-error:not([hidden])').allTextContents(), ['Only for a change of days, times or track: leave this empty']);
+  // From today: attendance is on record today, so the first day allowed is tomorrow.
+  await tf.getByLabel('Starts at').fill('17:00');
+  await from.fill('2026-11-23');
+  await tf.getByRole('button', { name: 'Save' }).click();
+  await tf.locator('.field-error', { hasText: 'Not before 24 Nov 2026: attendance is already recorded up to the day before' }).waitFor();
+  assert.equal(await from.getAttribute('aria-invalid'), 'true');
+  assert.equal((await nowak('GET', `/programs/${prog.id}/tracks`)).body.items.find((x) => x.id === evening.id).start, '18:00', 'nothing saved');
+  await checkA11y(page, 'track edit form with an error');
+  await screenshot(page, 'director-track-edit');
+  // Left empty: from the first day allowed, named in the saved message.
+  await from.fill('');
+  await tf.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Changes to the track Evening track were saved. The new days and times apply from 24 Nov 2026.').waitFor();
+  const saved = (await nowak('GET', `/programs/${prog.id}/tracks`)).body.items.find((x) => x.id === evening.id);
+  assert.deepEqual([saved.start, saved.end, saved.version], ['17:00', '21:00', evening.version + 1]);
+  const trackRow = await card(page, 'Evening Recovery IOP').getByTestId('tracks-table').locator('tbody tr', { hasText: 'Evening track' }).innerText();
+  assert.ok(trackRow.includes('17:00–21:00'), trackRow);
+  // The session with attendance keeps 18:00; from Tuesday on the group meets at 17:00.
+  const sessions = (await nowak('GET', `/sessions?group_id=${relapse.id}&from=2026-11-23&to=2026-11-30`)).body.items;
+  const at = (day) => sessions.find((x) => x.id === `gs_${relapse.id}_${day}`)?.starts;
+  assert.equal(at('20261123'), '2026-11-23T18:00:00+01:00', 'the session held keeps its time');
+  assert.equal(at('20261125'), '2026-11-25T17:00:00+01:00', 'Wednesday at the new time');
+  assert.equal(at('20261130'), '2026-11-30T17:00:00+01:00', 'next Monday at the new time');
+
+  // A group moves to another track: the date field shows only while another track is chosen.
+  const mindful = groups.find((g) => g.name === GROUP);
+  assert.equal(mindful.track_id, weekend.id);
+  await card(page, 'Evening Recovery IOP').getByRole('button', { name: `Edit group ${GROUP}` }).click();
+  const gf = card(page, 'Evening Recovery IOP').getByTestId('group-form');
+  await gf.getByTestId('group-members').waitFor();
+  const gfrom = gf.getByLabel('Takes effect from');
+  assert.equal(await gfrom.isVisible(), false, 'hidden while the track stays');
+  await gf.getByLabel('Track', { exact: true }).selectOption({ label: 'Evening track' });
+  assert.equal(await gfrom.isVisible(), true, 'shown for another track');
+  await gf.getByLabel('Track', { exact: true }).selectOption({ label: 'Weekend track' });
+  assert.equal(await gfrom.isVisible(), false, 'hidden again');
+  await gf.getByLabel('Track', { exact: true }).selectOption({ label: 'Evening track' });
+  await gfrom.fill('2026-12-05');
+  await checkA11y(page, 'group form moving to another track');
+  await gf.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(`Changes to the group ${GROUP} were saved. It meets on the new track's days and times from 5 Dec 2026.`).waitFor();
+  assert.equal((await nowak('GET', `/groups/${mindful.id}`)).body.track_id, evening.id);
+  // Weekend sessions until 4 December, evening ones (at 17:00) from 5 December: none that weekend.
+  const moved = (await nowak('GET', `/sessions?group_id=${mindful.id}&from=2026-11-28&to=2026-12-08`)).body.items.map((x) => x.starts).sort();
+  assert.deepEqual(moved, ['2026-11-28T10:00:00+01:00', '2026-11-29T10:00:00+01:00', '2026-12-07T17:00:00+01:00']);
+
   assert.deepEqual(unexpectedErrors(errors), []);
   await context.close();
 });

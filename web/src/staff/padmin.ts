@@ -25,6 +25,21 @@ const num = (v: unknown) => (typeof v === 'number' ? fmtNumber(v, 2) : String(v 
 /** The server's field errors of these screens in the interface language, by their codes. */
 export function adminMessage(fe: FieldError): { text: string; lang?: string } {
   const p = fe.params ?? {};
+  const date = typeof p.date === 'string' ? fmtDate(p.date) : '';
+  // A schedule change's `date` is the first day it may take effect (for `ends_on`, below, the
+  // last day with attendance): the same codes need other words here.
+  if (fe.field === 'effective_from') {
+    switch (fe.code) {
+      case 'past':
+        return { text: t('padmin.err_from_past', { date }) };
+      case 'before_attendance':
+        return { text: t('padmin.err_from_attendance', { date }) };
+      case 'before_change':
+        return { text: t('padmin.err_from_change', { date }) };
+      case 'no_schedule_change':
+        return { text: t('padmin.err_from_no_change') };
+    }
+  }
   switch (fe.code) {
     case 'range':
       if (/^ack_deadlines_minutes\.(imminent|high)$/.test(fe.field) && typeof p.max === 'number' && p.max <= 60) {
@@ -37,6 +52,8 @@ export function adminMessage(fe: FieldError): { text: string; lang?: string } {
       return { text: t('padmin.err_time') };
     case 'after_start':
       return { text: t('tracks.err_end_after_start') };
+    case 'before_end':
+      return { text: t('tracks.err_start_before_end') };
     case 'min_items':
       if (fe.field === 'weekdays') return { text: t('tracks.err_days') };
       break;
@@ -62,7 +79,7 @@ export function adminMessage(fe: FieldError): { text: string; lang?: string } {
     case 'not_visible':
       return { text: t('groups.err_not_visible') };
     case 'before_attendance':
-      return { text: t('groups.err_before_attendance', { date: typeof p.date === 'string' ? fmtDate(p.date) : '' }) };
+      return { text: t('groups.err_before_attendance', { date }) };
   }
   return fieldMessage(fe);
 }
@@ -265,34 +282,64 @@ function weekdayName(i: number): string {
   return new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 0, 5 + i)));
 }
 
-export function trackForm(program: Program, on: EditorEvents): HTMLFormElement {
-  const days = WEEKDAYS.map((d, i) => ({ d, box: checkbox(weekdayName(i), false, { value: d }) }));
+/** The optional "Takes effect from" date of a schedule change (empty: the first day allowed). */
+function effectiveFromField(hint: string): Field {
+  return textField(t('padmin.effective_from'), { type: 'date', hint });
+}
+
+/** A new track, or (with `track`) a change to one: new days and times apply from a date on. */
+export function trackForm(program: Program, on: EditorEvents, track: Track | null = null): HTMLFormElement {
+  const had = new Set(track?.weekdays ?? []);
+  const days = WEEKDAYS.map((d, i) => ({ d, box: checkbox(weekdayName(i), had.has(d), { value: d }) }));
   const f = {
-    name: textField(t('tracks.name'), { required: true, autocomplete: 'off' }),
+    name: textField(t('tracks.name'), { required: true, autocomplete: 'off', value: track?.name }),
     weekdays: groupField(t('tracks.weekdays'), days.map((x) => x.box.wrap)),
-    start: textField(t('tracks.start'), { type: 'time', required: true, step: 60, hint: t('tracks.time_hint', { tz: program.time_zone }) }),
-    end: textField(t('tracks.end'), { type: 'time', required: true, step: 60 }),
+    start: textField(t('tracks.start'), { type: 'time', required: true, step: 60, value: track?.start, hint: t('tracks.time_hint', { tz: program.time_zone }) }),
+    end: textField(t('tracks.end'), { type: 'time', required: true, step: 60, value: track?.end }),
   };
+  const from = track ? effectiveFromField(t('tracks.effective_from_hint')) : null;
   return editorForm({
-    title: t('tracks.add_title', { program: program.name }),
+    title: track ? t('tracks.edit_title', { name: track.name }) : t('tracks.add_title', { program: program.name }),
     testid: 'track-form',
-    submitLabel: t('tracks.create'),
+    submitLabel: track ? t('common.save') : t('tracks.create'),
     content: [
-      h('p', { class: 'hint' }, t('tracks.no_edit_hint')),
       f.name.wrap,
       f.weekdays.wrap,
-      h('div', { class: 'form-grid' }, f.start.wrap, f.end.wrap),
+      h('div', { class: 'form-grid' }, f.start.wrap, f.end.wrap, from?.wrap),
     ],
-    fields: () => f,
+    fields: () => (from ? { ...f, effective_from: from } : f),
     cancel: on.cancel,
+    reload: track
+      ? async () => {
+          const fresh = (await all<Track>(`/programs/${enc(program.id)}/tracks`)).find((x) => x.id === track.id);
+          if (!fresh) throw new ApiError(404, { status: 404 });
+          return trackForm(program, on, fresh);
+        }
+      : undefined,
     submit: async () => {
-      const saved = await api<Track>('POST', `/programs/${enc(program.id)}/tracks`, {
+      const weekdays = days.filter((x) => x.box.input.checked).map((x) => x.d);
+      const body: Record<string, unknown> = {
         name: f.name.input.value.trim(),
-        weekdays: days.filter((x) => x.box.input.checked).map((x) => x.d),
+        weekdays,
         start: f.start.input.value,
         end: f.end.input.value,
-      });
-      await on.saved(t('tracks.created', { name: saved.name }));
+      };
+      if (!track) {
+        const saved = await api<Track>('POST', `/programs/${enc(program.id)}/tracks`, body);
+        return on.saved(t('tracks.created', { name: saved.name }));
+      }
+      // Only what changed goes (a lone effective_from is refused by name, not silently ignored).
+      if (body.name === track.name) delete body.name;
+      if (weekdays.join() === WEEKDAYS.filter((d) => had.has(d)).join()) delete body.weekdays;
+      if (body.start === track.start) delete body.start;
+      if (body.end === track.end) delete body.end;
+      if (from!.input.value) body.effective_from = from!.input.value;
+      const saved = await api<Track>('PATCH', `/tracks/${enc(track.id)}`, { ...body, version: track.version });
+      await on.saved(
+        saved.effective_from
+          ? t('tracks.updated_from', { name: saved.name, date: fmtDate(saved.effective_from) })
+          : t('tracks.updated', { name: saved.name }),
+      );
     },
   });
 }
@@ -364,6 +411,13 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
     capacity: numberField(t('groups.capacity'), group?.capacity ?? 12, { min: 1, max: 50, hint: t('groups.capacity_hint') }),
     ends_on: textField(t('groups.ends_on'), { type: 'date', value: group?.ends_on ?? '', hint: t('groups.ends_on_hint') }),
   };
+  // A move to another track applies from a date on: asked only while another track is chosen.
+  const from = group ? effectiveFromField(t('groups.effective_from_hint')) : null;
+  const moved = () => !!group && f.track_id.input.value !== group.track_id;
+  if (from) {
+    from.wrap.hidden = true;
+    f.track_id.input.addEventListener('change', () => (from.wrap.hidden = !moved()));
+  }
 
   // Members: the program's active patients (a member no longer in the census stays listed).
   const current = new Set(group?.member_ids ?? []);
@@ -383,13 +437,17 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
   }
   const hidden = group && group.member_ids ? group.member_count - group.member_ids.length : 0;
 
-  const fields = (): Record<string, Field<HTMLElement>> => (membersField ? { ...f, member_ids: membersField } : { ...f });
+  const fields = (): Record<string, Field<HTMLElement>> => ({
+    ...f,
+    ...(from ? { effective_from: from } : {}),
+    ...(membersField ? { member_ids: membersField } : {}),
+  });
   return editorForm({
     title: group ? t('groups.edit_title', { name: group.name }) : t('groups.add_title', { program: ctx.program.name }),
     testid: 'group-form',
     submitLabel: group ? t('common.save') : t('groups.create'),
     content: [
-      h('div', { class: 'form-grid' }, f.name.wrap, f.track_id.wrap, f.kind.wrap, f.leader_id.wrap, f.co_leader_id.wrap, f.room_id.wrap, f.capacity.wrap, f.ends_on.wrap),
+      h('div', { class: 'form-grid' }, f.name.wrap, f.track_id.wrap, from?.wrap, f.kind.wrap, f.leader_id.wrap, f.co_leader_id.wrap, f.room_id.wrap, f.capacity.wrap, f.ends_on.wrap),
       membersField
         ? membersField.wrap
         : h('p', { class: 'hint' }, group ? t('groups.members_by_director', { n: fmtNumber(group.member_count) }) : t('groups.members_later')),
@@ -421,8 +479,13 @@ export function groupForm(ctx: GroupContext, group: Group | null, on: EditorEven
         // when the list was changed here.
         const changed = chosen.length !== current.size || chosen.some((id) => !current.has(id));
         if (membersField && changed) body.member_ids = chosen;
+        if (moved() && from!.input.value) body.effective_from = from!.input.value;
         const saved = await api<Group>('PATCH', `/groups/${enc(group.id)}`, body);
-        await on.saved(t('groups.updated', { name: saved.name }));
+        await on.saved(
+          saved.effective_from
+            ? t('groups.updated_from', { name: saved.name, date: fmtDate(saved.effective_from) })
+            : t('groups.updated', { name: saved.name }),
+        );
       } else {
         const body: Record<string, unknown> = {
           track_id: f.track_id.input.value,
@@ -454,24 +517,37 @@ export async function newGroupForm(program: Program, on: EditorEvents): Promise<
 
 // ---- rooms ----
 
-export function roomForm(on: EditorEvents): HTMLFormElement {
+/** A new room, or (with `room`) a change to its name or places. */
+export function roomForm(on: EditorEvents, room: Room | null = null): HTMLFormElement {
   const f = {
-    name: textField(t('rooms.name'), { required: true, autocomplete: 'off' }),
-    capacity: numberField(t('rooms.capacity'), null, { min: 1, max: 500, required: true, hint: t('rooms.capacity_hint') }),
+    name: textField(t('rooms.name'), { required: true, autocomplete: 'off', value: room?.name }),
+    capacity: numberField(t('rooms.capacity'), room?.capacity, { min: 1, max: 500, required: true, hint: t('rooms.capacity_hint') }),
   };
   return editorForm({
-    title: t('rooms.add_title'),
+    title: room ? t('rooms.edit_title', { name: room.name }) : t('rooms.add_title'),
     testid: 'room-form',
-    submitLabel: t('rooms.create'),
+    submitLabel: room ? t('common.save') : t('rooms.create'),
     content: [h('div', { class: 'form-grid' }, f.name.wrap, f.capacity.wrap)],
     fields: () => f,
     cancel: on.cancel,
+    reload: room
+      ? async () => {
+          const fresh = (await all<Room>('/rooms')).find((r) => r.id === room.id);
+          if (!fresh) throw new ApiError(404, { status: 404 });
+          return roomForm(on, fresh);
+        }
+      : undefined,
     submit: async () => {
       const body: Record<string, unknown> = { name: f.name.input.value.trim() };
       const capacity = numberValue(f.capacity.input);
       if (capacity !== undefined) body.capacity = capacity;
-      const saved = await api<Room>('POST', '/rooms', body);
-      await on.saved(t('rooms.created', { name: saved.name }));
+      if (room) {
+        const saved = await api<Room>('PATCH', `/rooms/${enc(room.id)}`, { ...body, version: room.version });
+        await on.saved(t('rooms.updated', { name: saved.name }));
+      } else {
+        const saved = await api<Room>('POST', '/rooms', body);
+        await on.saved(t('rooms.created', { name: saved.name }));
+      }
     },
   });
 }

@@ -1,6 +1,6 @@
 // Programs: their shape, tracks, groups and (for those who may read them) settings, and the rooms.
 // Admins create and edit programs and rooms; admins and the program's clinical directors edit its
-// settings and add tracks and groups. The editors load as their own chunk when first opened.
+// settings and add and edit tracks and groups. The editors load as their own chunk when first opened.
 import { h, type Child } from '../dom';
 import { ApiError, api, all } from '../api';
 import { t, tp } from '../i18n';
@@ -209,8 +209,19 @@ async function programCard(p: Program, rooms: Room[], open: Open, editors: Edito
     tracks.length
       ? table(
           t('programs.tracks'),
-          [t('programs.col_track'), t('programs.col_days'), t('programs.col_time')],
-          tracks.map((tr) => [tr.name, weekdaysLabel(tr.weekdays), `${tr.start}–${tr.end}`]),
+          [t('programs.col_track'), t('programs.col_days'), t('programs.col_time'), ...(manages ? [t('staff.col_actions')] : [])],
+          tracks.map((tr) => {
+            const row: Child[] = [tr.name, weekdaysLabel(tr.weekdays), `${tr.start}–${tr.end}`];
+            if (manages) {
+              const edit: HTMLButtonElement = button(
+                t('common.edit'),
+                () => void open(trackSlot, edit, async (ev) => (await editors()).trackForm(p, ev, tr)),
+                { class: 'btn btn-small', 'aria-expanded': 'false', 'aria-label': t('tracks.edit_aria', { name: tr.name }) },
+              );
+              row.push(edit);
+            }
+            return row;
+          }),
           { 'data-testid': 'tracks-table' },
         )
       : h('p', { class: 'muted' }, t('programs.no_tracks')),
@@ -281,8 +292,19 @@ function roomsCard(rooms: Room[], isAdmin: boolean, open: Open, editors: Editors
     rooms.length
       ? table(
           t('rooms.title'),
-          [t('rooms.name'), t('rooms.capacity')],
-          rooms.map((r) => [r.name, fmtNumber(r.capacity)]),
+          [t('rooms.name'), t('rooms.capacity'), ...(isAdmin ? [t('staff.col_actions')] : [])],
+          rooms.map((r) => {
+            const row: Child[] = [r.name, fmtNumber(r.capacity)];
+            if (isAdmin) {
+              const edit: HTMLButtonElement = button(
+                t('common.edit'),
+                () => void open(slot, edit, async (ev) => (await editors()).roomForm(ev, r)),
+                { class: 'btn btn-small', 'aria-expanded': 'false', 'aria-label': t('rooms.edit_aria', { name: r.name }) },
+              );
+              row.push(edit);
+            }
+            return row;
+          }),
           { 'data-testid': 'rooms-table' },
         )
       : h('p', { class: 'muted' }, t('rooms.none')),
