@@ -180,6 +180,7 @@ export interface Episode {
   };
   previous_episode_id: string | null;
   discharge: { discharged_on: string; reason: string; aftercare?: string } | null;
+  planned_discharge_on?: string | null;
   version: number;
 }
 

@@ -1,8 +1,9 @@
 // In Polish and in German, the chart's record (hours, notes, treatment plan with its editor and an
-// earlier version, medications with their history, 12-step log, discharge form and summary,
-// the timeline with notes and attendance) and the patient's treatment plan show no English
-// interface text (the method of languages.test.mjs: every text node and accessible name is
-// compared with the English catalog; data and text marked lang="en" are skipped).
+// earlier version, medications with their history, 12-step log, planned discharge, discharge form
+// and summary with AUDIT-C at discharge, the timeline with notes and attendance) and the patient's
+// home (AUDIT-C due before discharge) and treatment plan show no English interface text (the
+// method of languages.test.mjs: every text node and accessible name is compared with the English
+// catalog; data and text marked lang="en" are skipped).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -68,6 +69,9 @@ before(async () => {
   // The 12-step log.
   ok(await marta('POST', `/patients/${anna}/meetings`, { kind: 'aa', on_date: '2026-11-22' }), 'meeting');
   ok(await marta('POST', `/patients/${anna}/meetings`, { version: 0, sponsor: { name: 'Jola', phone: '+48 600 222 333', last_contact: '2026-11-22' }, step_work: { step: 3 } }), 'sponsor');
+  // A planned discharge this week: AUDIT-C is due before it (the patient's home says so).
+  const annaEp = (await marta('GET', `/episodes?patient_id=${anna}`)).body.items.find((e) => e.status === 'active');
+  ok(await marta('PATCH', `/episodes/${annaEp.id}`, { version: annaEp.version, planned_discharge_on: '2026-11-27' }), 'planned discharge');
   // A discharged patient with aftercare.
   const piotr = await patientId(nowak, 'Wiśniewski');
   const ep = (await nowak('GET', `/episodes?patient_id=${piotr}`)).body.items.find((e) => e.status === 'active');
@@ -141,6 +145,7 @@ for (const lang of ['pl', 'de']) {
       await page.getByTestId('tplan-versions').locator('button').first().click();
       await page.getByTestId('tplan-earlier').waitFor();
       await page.getByTestId('discharge-summary').waitFor();
+      await page.getByTestId('discharge-measures').waitFor();
       // A refused form shows its errors in words too.
       await page.getByTestId('note-form').locator('button[type="submit"]').click();
       await page.getByTestId('note-form').locator('.field-error:visible').first().waitFor();
@@ -184,6 +189,7 @@ for (const lang of ['pl', 'de']) {
       const { context, page, errors } = await newPage(browser, { width: 360, height: 740, locale });
       await signIn(page, 'anna.k', PATIENT_PASSWORD);
       await page.getByTestId('open-tplan').waitFor();
+      await page.locator('.measure-btn', { hasText: 'AUDIT-C' }).first().waitFor();
       await check(page, 'patient home with the plan');
       await page.getByTestId('open-tplan').click();
       await page.getByTestId('tplan-acknowledge').waitFor();

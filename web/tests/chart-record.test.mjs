@@ -4,7 +4,8 @@
 // and a stale edit refused; medications changed by the psychiatrist with their history; an
 // earlier safety-plan version; the patient reading and acknowledging the plan on a phone; a
 // discharge with its summary; hours this week against the minimum; the timeline's notes,
-// attendance and check-in reasons. axe on every new screen; screenshots.
+// attendance and check-in reasons; a planned discharge date with AUDIT-C due before it and named
+// in the summary. axe on every new screen; screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -434,6 +435,89 @@ test('hours this week against the minimum; attendance and check-in reasons in th
   await screenshot(page, 'staff-chart-hours', { fullPage: false });
   await page.locator('#main h1').scrollIntoViewIfNeeded();
   await screenshot(page, 'staff-chart-record');
+  assert.deepEqual(unexpectedErrors(errors), []);
+  await context.close();
+});
+
+test('a planned discharge date: refused before admission, kept after a reload; AUDIT-C falls due, and the summary says whether it was given', async () => {
+  const marta = await apiAs(srv.url, 'm.zielinska');
+  const ep = (await marta('GET', `/episodes?patient_id=${anna}`)).body.items.find((e) => e.status === 'active');
+  assert.deepEqual([ep.admitted_on, ep.planned_discharge_on], ['2026-11-20', null]);
+  const { context, page, errors } = await newPage(browser);
+  await login(page, srv.url, 'm.zielinska');
+  await openChart(page, 'Kowalska, Anna');
+  const card = page.getByTestId('discharge-card');
+  const shown = card.getByTestId('planned-discharge');
+  assert.equal(await shown.innerText(), 'Planned discharge: not set');
+  const form = card.getByTestId('planned-discharge-form');
+  assert.equal(await form.isVisible(), false, 'collapsed like the chart\'s other edit forms');
+  await card.getByText('Set or change the planned date').click();
+  const date = form.getByLabel('Planned discharge');
+  await date.fill('2026-11-19');
+  await form.getByRole('button', { name: 'Save planned date' }).click();
+  await form.getByRole('alert').waitFor();
+  assert.equal(await date.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await form.locator('.field-error:not([hidden])').allTextContents(), ['Not before the admission on 20 Nov 2026']);
+  await checkA11y(page, 'planned discharge with an error');
+  await date.fill('2026-11-27');
+  await form.getByRole('button', { name: 'Save planned date' }).click();
+  await form.getByText('Planned discharge saved: 27 Nov 2026.').waitFor();
+  assert.match(await shown.innerText(), /^Planned discharge: Friday,? 27 November 2026$/);
+  const saved = (await marta('GET', `/episodes?patient_id=${anna}`)).body.items.find((e) => e.id === ep.id);
+  assert.deepEqual([saved.planned_discharge_on, saved.version], ['2026-11-27', ep.version + 1]);
+  await checkA11y(page, 'planned discharge saved');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'staff-planned-discharge', { fullPage: false });
+
+  // Four days ahead: AUDIT-C is due now, and the draft summary names the gap.
+  const due = (await marta('GET', `/patients/${anna}/due`)).body.items.filter((d) => d.schedule === 'at_discharge');
+  assert.deepEqual(due.map((d) => [d.instrument, d.status]), [['audit_c', 'due']]);
+  await card.getByText('Discharge summary so far (draft)').click();
+  const measures = card.getByTestId('discharge-measures');
+  await measures.waitFor();
+  assert.equal(await measures.innerText().then((s) => s.replace(/\s+/g, ' ').trim()), 'AUDIT-C at discharge not done Give it in the last 7 days before discharge.');
+  assert.equal(await measures.locator('.tag-warn').innerText(), 'not done');
+  await checkA11y(page, 'draft summary without AUDIT-C');
+
+  // Kept after a reload (the chart is opened again: which patient is open is not in the URL).
+  await page.reload();
+  await page.locator('#main h1').first().waitFor();
+  await openChart(page, 'Kowalska, Anna');
+  await page.getByTestId('planned-discharge').waitFor();
+  assert.equal(await page.getByTestId('planned-discharge-form').getByLabel('Planned discharge').inputValue(), '2026-11-27');
+  assert.match(await page.getByTestId('planned-discharge').innerText(), /27 November 2026$/);
+
+  // The patient sees it on a phone, says why, and answers it; the summary then names the day.
+  const pat = await apiAs(srv.url, 'anna.k', PATIENT_PASSWORD);
+  assert.equal((await pat('PATCH', '/me', { language: 'en' })).status, 200);
+  {
+    const p = await newPage(browser, { width: 360, height: 740 });
+    await login(p.page, srv.url, 'anna.k', PATIENT_PASSWORD);
+    const item = p.page.locator('.measure-btn', { hasText: 'before you leave the program' });
+    await item.waitFor();
+    assert.equal((await item.innerText()).replace(/\s+/g, ' '), 'AUDIT-C (alcohol use) before you leave the program, by Friday 27 November');
+    await screenshot(p.page, 'patient-audit-at-discharge', { fullPage: false });
+    assert.deepEqual(unexpectedErrors(p.errors), []);
+    await p.context.close();
+  }
+  const sent = await pat('POST', `/patients/${anna}/assessments`, { instrument: 'audit_c', answers: { auditc_1: 1, auditc_2: 0, auditc_3: 0 } });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  await page.reload();
+  await page.locator('#main h1').first().waitFor();
+  await openChart(page, 'Kowalska, Anna');
+  await page.getByTestId('discharge-card').getByText('Discharge summary so far (draft)').click();
+  const after = page.getByTestId('discharge-measures');
+  await after.waitFor();
+  assert.equal((await after.innerText()).replace(/\s+/g, ' ').trim(), 'AUDIT-C at discharge done on 23 Nov 2026');
+
+  // Cleared: null, and the card says so.
+  const f2 = page.getByTestId('planned-discharge-form');
+  await page.getByText('Set or change the planned date').click();
+  await f2.getByLabel('Planned discharge').fill('');
+  await f2.getByRole('button', { name: 'Save planned date' }).click();
+  await f2.getByText('The planned discharge date was removed.').waitFor();
+  assert.equal(await page.getByTestId('planned-discharge').innerText(), 'Planned discharge: not set');
+  assert.equal((await marta('GET', `/episodes?patient_id=${anna}`)).body.items.find((e) => e.id === ep.id).planned_discharge_on, null);
   assert.deepEqual(unexpectedErrors(errors), []);
   await context.close();
 });

@@ -176,7 +176,7 @@ async function renderHome(root: HTMLElement): Promise<void> {
                 'button',
                 { type: 'button', class: 'btn btn-block measure-btn', onclick: () => openMeasure(m.instrument!) },
                 h('span', { class: 'measure-title' }, m.title ?? m.instrument!),
-                h('span', { class: 'muted small' }, m.schedule === 'now' ? t('patient.measure_today') : t('patient.measure_by', { date: fmtShortDate(new Date(Date.parse(m.window_end) - 1).toISOString(), tz) })),
+                h('span', { class: 'muted small' }, measureWhen(m, tz)),
               ),
             ),
           ),
@@ -187,6 +187,13 @@ async function renderHome(root: HTMLElement): Promise<void> {
   const planCard = await treatmentPlanTeaser(me.patient_id);
   if (planCard) cards.push(planCard);
   mount(today, cards);
+}
+
+/** When a measure is due: today (a rule asked for it), or by the last day of its window. */
+function measureWhen(m: DueItem, tz: string | undefined): string {
+  if (m.schedule === 'now') return t('patient.measure_today');
+  const date = fmtShortDate(new Date(Date.parse(m.window_end) - 1).toISOString(), tz);
+  return m.schedule === 'at_discharge' ? t('patient.measure_at_discharge', { date }) : t('patient.measure_by', { date });
 }
 
 /** A card for the treatment plan, saying when there is a version the patient has not read yet. */

@@ -1,17 +1,17 @@
-// Discharge (a chunk of its own): the discharge form for the active episode (date, reason, the
-// aftercare plan, referrals and the first appointment after discharge) and the discharge summary
-// the server assembles from the record (dates, hours attended, first and last score of each
-// measure, alerts and crises, medications, aftercare) — a draft while the episode runs, final
-// once discharged.
+// Discharge (a chunk of its own): the planned discharge day and the discharge form for the active
+// episode (date, reason, the aftercare plan, referrals and the first appointment after discharge)
+// and the discharge summary the server assembles from the record (dates, hours attended, first
+// and last score of each measure, whether AUDIT-C was given at discharge, alerts and crises,
+// medications, aftercare) — a draft while the episode runs, final once discharged.
 import { h, mount, uid, type Child } from '../dom';
-import { ApiError, api } from '../api';
+import { ApiError, api, type FieldError } from '../api';
 import { t, tp } from '../i18n';
-import { fmtDate, fmtNumber, fmtShortDateTime } from '../format';
+import { fmtDate, fmtNumber, fmtShortDateTime, localDay } from '../format';
 import { dischargeLabel, dispositionLabel, instrumentName, measureSeverityLabel, referralLabel, SEVERITIES, severityLabel } from '../labels';
 import { refresh } from '../router';
 import { state } from '../state';
 import type { Episode } from '../types';
-import { busy, clearProblem, dl, loading, notice, problemText, section, selectField, showProblem, table, textArea, textField, type Field } from '../ui';
+import { busy, clearProblem, dl, fieldMessage, loading, notice, problemText, section, selectField, showProblem, table, textArea, textField, type Field } from '../ui';
 import { clinicToday, fmtHours, namesOf, notForMe } from './recordkit';
 
 interface Point {
@@ -37,6 +37,8 @@ interface Summary {
   crises: { id: string; opened_at: string; status: string; disposition: string | null; closed_at: string | null }[];
   medications: { name: string; dose: string; schedule: string; start_date: string; stop_date: string | null }[];
   aftercare: Aftercare | null;
+  /** Measures due at discharge (AUDIT-C) and whether the episode's last week has one. */
+  discharge_measures?: { instrument: string; done: boolean; date: string | null }[];
 }
 interface Aftercare {
   plan: string | null;
@@ -103,7 +105,12 @@ export function dischargeCard(active: Episode | null, past: Episode[], tz: strin
         void showSummary(summaryBox, active.id, tz);
       }
     });
-    mount(body, discharges() ? dischargeForm(active, tz) : h('p', { class: 'muted small' }, t('discharge.who_may')), open);
+    mount(
+      body,
+      plannedDischarge(active),
+      discharges() ? dischargeForm(active, tz) : h('p', { class: 'muted small' }, t('discharge.who_may')),
+      open,
+    );
   } else {
     const latest = discharged[0];
     const box = h('div', null, loading());
@@ -219,6 +226,24 @@ async function showSummary(box: HTMLElement, episodeId: string, tz: string | und
             'aria-label': t('discharge.measures'),
           })
         : h('p', { class: 'muted' }, t('discharge.no_measures')),
+      s.discharge_measures?.length
+        ? h(
+            'div',
+            { 'data-testid': 'discharge-measures' },
+            dl(
+              s.discharge_measures.map((m): [string, Child] => [
+                t('discharge.at_discharge', { instrument: instrumentName(m.instrument) }),
+                m.done && m.date
+                  ? t('discharge.measure_done', { date: fmtDate(localDay(m.date, tz)) })
+                  : [
+                      h('span', { class: 'tag tag-warn' }, t('discharge.measure_not_done')),
+                      // While the episode runs the gap can still be closed.
+                      s.final ? null : h('span', { class: 'muted small' }, ' ', t('discharge.measure_due_hint')),
+                    ],
+              ]),
+            ),
+          )
+        : null,
       h('h4', null, t('discharge.medications')),
       s.medications.length
         ? h('ul', { class: 'plain' }, s.medications.map((m) => h('li', null, h('strong', null, m.name), ` ${m.dose} · ${m.schedule}`, m.stop_date ? h('span', { class: 'muted' }, ` · ${t('meds.until', { date: fmtDate(m.stop_date) })}`) : '')))
@@ -243,6 +268,55 @@ async function showSummary(box: HTMLElement, episodeId: string, tz: string | und
         : h('p', { class: 'muted' }, t('discharge.no_aftercare')),
     ),
   );
+}
+
+/**
+ * The planned discharge day: AUDIT-C falls due in the week before it. Shown to everyone who reads
+ * the card; editable by those who discharge (the server decides). Saving updates `e` in place,
+ * so the discharge form below sends the new version.
+ */
+function plannedDischarge(e: Episode): HTMLElement {
+  const shown = h('p', { 'data-testid': 'planned-discharge' });
+  const show = () =>
+    shown.replaceChildren(
+      h('strong', null, t('discharge.planned'), ': '),
+      e.planned_discharge_on ? fmtDate(e.planned_discharge_on, 'full') : h('span', { class: 'muted' }, t('discharge.planned_none')),
+    );
+  show();
+  if (!discharges()) return shown;
+  const date = textField(t('discharge.planned'), { type: 'date', value: e.planned_discharge_on ?? '', hint: t('discharge.planned_hint') });
+  const fields = { planned_discharge_on: date };
+  const status = h('div', { tabindex: '-1' });
+  const save = h('button', { type: 'submit', class: 'btn' }, t('discharge.planned_save'));
+  const message = (fe: FieldError) =>
+    fe.code === 'before_start' ? { text: t('discharge.err_before_admission', { date: fmtDate(e.admitted_on) }) } : fieldMessage(fe);
+  const form = h(
+    'form',
+    {
+      class: 'stack',
+      novalidate: true,
+      'data-testid': 'planned-discharge-form',
+      onsubmit: async (ev: SubmitEvent) => {
+        ev.preventDefault();
+        clearProblem(status, fields);
+        try {
+          const saved = await busy(save, () =>
+            api<Episode>('PATCH', `/episodes/${encodeURIComponent(e.id)}`, { version: e.version, planned_discharge_on: date.input.value || null }),
+          );
+          Object.assign(e, saved);
+          show();
+          status.replaceChildren(notice('success', saved.planned_discharge_on ? t('discharge.planned_saved', { date: fmtDate(saved.planned_discharge_on) }) : t('discharge.planned_cleared')));
+        } catch (err) {
+          showProblem(status, err, fields, message);
+        }
+      },
+    },
+    h('div', { class: 'form-grid' }, date.wrap),
+    status,
+    h('div', { class: 'actions' }, save),
+  );
+  // Collapsed like the chart's other edit forms: reading is the common case.
+  return h('div', { class: 'stack' }, shown, h('details', { class: 'edit', 'data-testid': 'planned-discharge-edit' }, h('summary', null, t('discharge.planned_change')), form));
 }
 
 function dischargeForm(e: Episode, tz: string | undefined): HTMLElement {
