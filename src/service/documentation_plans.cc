@@ -568,10 +568,13 @@ void Documentation::discharge_summary(const RequestContext& ctx, const std::stri
         // rules.md: AUDIT-C at discharge, i.e. in the last week of the episode.
         {
           const int64_t since = to_millis(local_time_to_utc(std::max(admitted, until - 7), 0, tz));
+          // Not the admission measurement itself (a stay of a week or less).
           ASSIGN_OR_RETURN(auto at_end, tx.query_one("SELECT max(submitted_at) FROM assessments WHERE episode_id = ? "
                                                      "AND instrument_id = 'audit_c' AND submitted_at >= ? AND "
-                                                     "submitted_at < ?",
-                                                     {episode_id, since, hi}));
+                                                     "submitted_at < ? AND submitted_at > (SELECT min(submitted_at) "
+                                                     "FROM assessments WHERE episode_id = ? AND instrument_id = "
+                                                     "'audit_c')",
+                                                     {episode_id, since, hi, episode_id}));
           const bool done = at_end && !at_end->is_null(0);
           o["discharge_measures"] = json::array{
               json::object{{"instrument", "audit_c"},

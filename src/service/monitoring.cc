@@ -538,14 +538,21 @@ Result<std::vector<Monitoring::ScheduledMeasure>> Monitoring::scheduled_measures
     out.push_back({instrument, period == 0 ? "at_admission" : (period == 7 ? "weekly" : "every_4_weeks"),
                    last ? "done" : (period == 0 && today >= to ? "overdue" : "due"), from, to});
   }
-  // rules.md: AUDIT-C at discharge too; due in the week before the planned day.
+  // rules.md: AUDIT-C at discharge too, due in the week before the planned day. It is a second
+  // measurement: it opens once the admission one is given, and only a later answer counts.
   if (auto planned = planned_discharge_on ? parse_date(*planned_discharge_on) : std::nullopt;
       planned && today >= *planned - kDischargeWindowDays && instruments_.find("audit_c")) {
-    const int from = std::max(admitted, *planned - kDischargeWindowDays), to = *planned + 1;
-    ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND "
-                                             "instrument_id = 'audit_c' AND submitted_at >= ? LIMIT 1",
-                                             {patient_id, local_midnight(from, tz)}));
-    out.push_back({"audit_c", "at_discharge", last ? "done" : (today >= to ? "overdue" : "due"), from, to});
+    ASSIGN_OR_RETURN(auto first, tx.query_one("SELECT min(submitted_at) FROM assessments WHERE patient_id = ? AND "
+                                              "instrument_id = 'audit_c' AND submitted_at >= ?",
+                                              {patient_id, local_midnight(admitted, tz)}));
+    if (first && !first->is_null(0)) {
+      const int from = std::max(admitted, *planned - kDischargeWindowDays), to = *planned + 1;
+      ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT 1 FROM assessments WHERE patient_id = ? AND "
+                                               "instrument_id = 'audit_c' AND submitted_at >= ? AND submitted_at > ? "
+                                               "LIMIT 1",
+                                               {patient_id, local_midnight(from, tz), first->i64(0)}));
+      out.push_back({"audit_c", "at_discharge", last ? "done" : (today >= to ? "overdue" : "due"), from, to});
+    }
   }
   return out;
 }

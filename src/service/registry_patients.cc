@@ -550,7 +550,10 @@ void RegistryService::patch_episode(const RequestContext& ctx, const std::string
         if (row->text(3) != "active")
           return Status::ConflictWith({"state", id}, "A discharged episode cannot be changed.");
         if (planned && *planned < in.admitted_on.value_or(row->text(5)))
-          errors.push_back({"planned_discharge_on", "must not be before the admission date", "before_start"});
+          errors.push_back({"planned_discharge_on",
+                            "must not be before the admission date",
+                            "before_start",
+                            {{"date", in.admitted_on.value_or(row->text(5))}}});
         RETURN_IF_ERROR(check_team(tx, who.org_id, row->text(2), in, errors));
         if (!errors.empty()) return Status::Invalid(std::move(errors));
         RETURN_IF_ERROR(tx.exec(

@@ -253,7 +253,7 @@ class Discharge(ServerTest):
         self.assertIsNone(e["planned_discharge_on"])
         r = ther.patch(f"/api/v1/episodes/{episode}", {"version": e["version"], "planned_discharge_on": "2000-01-01"})
         self.assertProblem(r, 422, ["planned_discharge_on"])
-        self.assertEqual(r.json["errors"][0]["code"], "before_start")
+        self.assertEqual((r.json["errors"][0]["code"], r.json["errors"][0]["params"]), ("before_start", {"date": e["admitted_on"]}))
         at_discharge = lambda who: [d for d in who.get(f"/api/v1/patients/{anna}/due").json["items"] if d.get("schedule") == "at_discharge"]
         # Five weeks ahead: not due yet.
         r = ther.patch(f"/api/v1/episodes/{episode}", {"version": e["version"], "planned_discharge_on": "2026-12-31"})
@@ -262,12 +262,18 @@ class Discharge(ServerTest):
         r = ther.patch(f"/api/v1/episodes/{episode}", {"version": r.json["version"], "planned_discharge_on": "2026-11-27"})
         self.assertEqual(r.status, 200, r)
         patient = self.login("anna.k")
+        # A week's stay: the admission AUDIT-C comes first; the discharge one is a second answer.
+        audit_c = lambda: patient.post(f"/api/v1/patients/{anna}/assessments",
+                                       {"instrument": "audit_c", "answers": {"auditc_1": 1, "auditc_2": 0, "auditc_3": 0}})
+        due = patient.get(f"/api/v1/patients/{anna}/due").json["items"]
+        self.assertEqual([(d["schedule"], d["status"]) for d in due if d.get("instrument") == "audit_c"], [("at_admission", "due")])
+        self.assertEqual(audit_c().status, 201)
         due = at_discharge(patient)
         self.assertEqual([(d["instrument"], d["status"], d["window_end"]) for d in due], [("audit_c", "due", "2026-11-28T00:00:00+01:00")])
         summary = ther.get(f"/api/v1/episodes/{episode}/discharge-summary").json
         self.assertEqual(summary["discharge_measures"], [{"instrument": "audit_c", "done": False, "date": None}])
-        r = patient.post(f"/api/v1/patients/{anna}/assessments", {"instrument": "audit_c", "answers": {"auditc_1": 1, "auditc_2": 0, "auditc_3": 0}})
-        self.assertEqual(r.status, 201, r)
+        self.server.advance(60)
+        self.assertEqual(audit_c().status, 201)
         self.assertEqual([d["status"] for d in at_discharge(ther)], ["done"])
         summary = ther.get(f"/api/v1/episodes/{episode}/discharge-summary").json
         self.assertEqual(summary["discharge_measures"][0]["done"], True)

@@ -72,6 +72,7 @@ before(async () => {
   // A planned discharge this week: AUDIT-C is due before it (the patient's home says so).
   const annaEp = (await marta('GET', `/episodes?patient_id=${anna}`)).body.items.find((e) => e.status === 'active');
   ok(await marta('PATCH', `/episodes/${annaEp.id}`, { version: annaEp.version, planned_discharge_on: '2026-11-27' }), 'planned discharge');
+  ok(await marta('POST', `/patients/${anna}/assessments`, { instrument: 'audit_c', answers: { auditc_1: 2, auditc_2: 1, auditc_3: 0 } }), 'admission AUDIT-C');
   // A discharged patient with aftercare.
   const piotr = await patientId(nowak, 'Wiśniewski');
   const ep = (await nowak('GET', `/episodes?patient_id=${piotr}`)).body.items.find((e) => e.status === 'active');

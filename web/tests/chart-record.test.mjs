@@ -469,7 +469,11 @@ test('a planned discharge date: refused before admission, kept after a reload; A
   await card.scrollIntoViewIfNeeded();
   await screenshot(page, 'staff-planned-discharge', { fullPage: false });
 
-  // Four days ahead: AUDIT-C is due now, and the draft summary names the gap.
+  // Four days ahead: once the admission AUDIT-C is given (by her therapist, on her behalf), the
+  // discharge one is due, and the draft summary names the gap.
+  const admission = await marta('POST', `/patients/${anna}/assessments`, { instrument: 'audit_c', answers: { auditc_1: 2, auditc_2: 1, auditc_3: 0 } });
+  assert.equal(admission.status, 201, JSON.stringify(admission.body));
+  await srv.advanceClock(60_000); // the discharge answer must come later than the admission one
   const due = (await marta('GET', `/patients/${anna}/due`)).body.items.filter((d) => d.schedule === 'at_discharge');
   assert.deepEqual(due.map((d) => [d.instrument, d.status]), [['audit_c', 'due']]);
   await card.getByText('Discharge summary so far (draft)').click();
