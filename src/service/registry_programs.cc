@@ -636,10 +636,32 @@ json::object track_json(const store::Row& r) {
   o["start"] = r.text(4);
   o["end"] = r.text(5);
   o["version"] = r.i64(6);
+  o["until_then"] = nullptr;
   return o;
 }
 
 constexpr const char* kTrackCols = "id, program_id, name, weekdays, start_time, end_time, version";
+
+// A change dated ahead has not taken effect yet: the days and times in force until then (kept
+// for the track's groups when it was made), so a screen can say both.
+Status add_until_then(store::Tx& tx, json::object& track, const std::string& time_zone, TimePoint now) {
+  const std::string id(track["id"].as_string());
+  ASSIGN_OR_RETURN(auto h, tx.query_one("SELECT h.through_date, h.weekdays, h.start_time, h.end_time FROM "
+                                        "group_schedule_history h JOIN groups g ON g.id = h.group_id WHERE "
+                                        "g.track_id = ? AND h.track_id = ? AND h.through_date >= ? "
+                                        "ORDER BY h.through_date DESC LIMIT 1",
+                                        {id, id, format_date(local_date(now, time_zone))}));
+  if (!h) {
+    track["until_then"] = nullptr;
+    return Status::Ok();
+  }
+  json::array wd;
+  const std::string days = h->text(1);
+  for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
+  track["until_then"] =
+      json::object{{"through", h->text(0)}, {"weekdays", std::move(wd)}, {"start", h->text(2)}, {"end", h->text(3)}};
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -723,6 +745,8 @@ void RegistryService::patch_track(const RequestContext& ctx, const std::string& 
                          tx.query_one(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE id = ?", {id}));
         json::object o = track_json(*updated);
         if (effective) o["effective_from"] = format_date(*effective);
+        ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone FROM programs WHERE id = ?", {program_id}));
+        RETURN_IF_ERROR(add_until_then(tx, o, prog->text(0), ctx.now));
         return ok(std::move(o));
       },
       std::move(done));
@@ -731,14 +755,18 @@ void RegistryService::patch_track(const RequestContext& ctx, const std::string& 
 void RegistryService::list_tracks(const RequestContext& ctx, const std::string& program_id, Done done) {
   RETURN_IF_ERROR_DONE(access_.require_org(ctx, nullptr, Action::program_read, "track"), done);
   done(runner_.read([&](store::Tx& tx) -> Result<Reply> {
-    ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT 1 FROM programs WHERE id = ? AND org_id = ?",
+    ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone FROM programs WHERE id = ? AND org_id = ?",
                                              {program_id, ctx.principal().org_id}));
     if (!prog) return Status::NotFound();
     ASSIGN_OR_RETURN(
         auto rows, tx.query(std::string("SELECT ") + kTrackCols + " FROM tracks WHERE program_id = ? ORDER BY name, id",
                             {program_id}));
     json::array items;
-    for (const auto& r : rows) items.push_back(track_json(r));
+    for (const auto& r : rows) {
+      json::object o = track_json(r);
+      RETURN_IF_ERROR(add_until_then(tx, o, prog->text(0), ctx.now));
+      items.push_back(std::move(o));
+    }
     json::object o;
     o["items"] = std::move(items);
     o["next_cursor"] = nullptr;

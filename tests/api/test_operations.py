@@ -401,6 +401,14 @@ class ScheduleChanges(ServerTest):
         self.assertEqual([(s["starts"], s["track_id"]) for s in listed],
                          [("2026-11-24T09:00:00+01:00", track), ("2026-11-25T10:00:00+01:00", track),
                           ("2026-11-27T10:00:00+01:00", track), ("2026-12-02T15:00:00+01:00", afternoon)])
+        # A change dated ahead: the track says what holds until then.
+        r = director.patch(f"/api/v1/tracks/{afternoon}", {"version": 1, "start": "16:00", "effective_from": "2026-12-14"})
+        until_then = {"through": "2026-12-13", "weekdays": ["mon", "wed"], "start": "15:00", "end": "18:00"}
+        self.assertEqual((r.status, r.json["start"], r.json["until_then"]), (200, "16:00", until_then), r)
+        listed = {t["id"]: t for t in director.get(f"/api/v1/programs/{mood}/tracks").json["items"]}
+        self.assertEqual((listed[afternoon]["until_then"], listed[track]["until_then"]), (until_then, None))
+        listed = director.get(f"/api/v1/sessions?from=2026-12-09&to=2026-12-14&group_id={cbt}").json["items"]
+        self.assertEqual([s["starts"] for s in listed], ["2026-12-09T15:00:00+01:00", "2026-12-14T16:00:00+01:00"])
 
     def test_rooms_are_renamed_and_resized_by_admins(self):
         admin = self.login("admin")

@@ -78,6 +78,26 @@ try {
     if (e.status !== 201) throw new Error(`POST /episodes: ${e.status} ${JSON.stringify(e.body)}`);
     created.push(p.body.id);
   }
+  // Today's worklist of that program over HTTP (it walks every patient's check-in, measures due
+  // on the schedule, alerts and the day's sessions), against the no-op /healthz of the same run.
+  const timed = async (call, n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const status = await call();
+      if (status !== 200) throw new Error(`status ${status}`);
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+  const worklistRuns = await timed(async () => (await director('GET', `/worklist?program_id=${addiction.id}`)).status, 7);
+  const healthRuns = await timed(async () => {
+    const r = await fetch(`${srv.url}/healthz`);
+    await r.arrayBuffer();
+    return r.status;
+  }, 7);
+  log(`worklist: median ${median(worklistRuns).toFixed(1)} ms (healthz ${median(healthRuns).toFixed(1)} ms)`);
+
   const { context, page } = await newPage(browser, { width: 1400, height: 900 });
   await login(page, srv.url, 'dr.nowak');
   await page.getByTestId('today-checkins').waitFor();
@@ -182,6 +202,11 @@ try {
       median: round(median(runs)),
       median_after_answer: renderOnly.length ? round(median(renderOnly)) : null,
       target: 300,
+    },
+    worklist_ms: {
+      patients: rowsExpected,
+      median: round(median(worklistRuns)),
+      healthz_median: round(median(healthRuns)),
     },
     alert_to_today_ms: {
       runs: latencies,

@@ -88,6 +88,8 @@ export interface Track {
   version: number;
   /** In the answer to an edit of the days or times: the day the new pattern applies from. */
   effective_from?: string;
+  /** A change dated ahead: the days and times that hold through `through`. */
+  until_then?: { through: string; weekdays: string[]; start: string; end: string } | null;
 }
 
 export interface Group {

@@ -621,6 +621,9 @@ test('a director changes a track from a date on (a session with attendance keeps
   assert.deepEqual([saved.start, saved.end, saved.version], ['17:00', '21:00', evening.version + 1]);
   const trackRow = await card(page, 'Evening Recovery IOP').getByTestId('tracks-table').locator('tbody tr', { hasText: 'Evening track' }).innerText();
   assert.ok(trackRow.includes('17:00–21:00'), trackRow);
+  // Today's session still runs at the old time, and the table says so.
+  const untilThen = await card(page, 'Evening Recovery IOP').getByTestId('track-until-then').innerText();
+  assert.ok(untilThen.startsWith('until 23 Nov 2026: ') && untilThen.endsWith(', 18:00–21:00'), untilThen);
   // The session with attendance keeps 18:00; from Tuesday on the group meets at 17:00.
   const sessions = (await nowak('GET', `/sessions?group_id=${relapse.id}&from=2026-11-23&to=2026-11-30`)).body.items;
   const at = (day) => sessions.find((x) => x.id === `gs_${relapse.id}_${day}`)?.starts;

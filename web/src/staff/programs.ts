@@ -211,7 +211,24 @@ async function programCard(p: Program, rooms: Room[], open: Open, editors: Edito
           t('programs.tracks'),
           [t('programs.col_track'), t('programs.col_days'), t('programs.col_time'), ...(manages ? [t('staff.col_actions')] : [])],
           tracks.map((tr) => {
-            const row: Child[] = [tr.name, weekdaysLabel(tr.weekdays), `${tr.start}–${tr.end}`];
+            // A change dated ahead: what holds until then stays visible beside the new pattern.
+            const before = tr.until_then;
+            const row: Child[] = [
+              tr.name,
+              weekdaysLabel(tr.weekdays),
+              h(
+                'div',
+                null,
+                `${tr.start}–${tr.end}`,
+                before
+                  ? h(
+                      'div',
+                      { class: 'muted small', 'data-testid': 'track-until-then' },
+                      t('tracks.until_then', { date: fmtDate(before.through), days: weekdaysLabel(before.weekdays), time: `${before.start}–${before.end}` }),
+                    )
+                  : null,
+              ),
+            ];
             if (manages) {
               const edit: HTMLButtonElement = button(
                 t('common.edit'),
