@@ -21,7 +21,13 @@ export interface Problem {
   errors?: FieldError[];
   conflict?: { kind: string; id?: string };
   /** A refused submission whose safety answer was still recorded (monitoring). */
-  risk_event?: { recorded: boolean; level: string; reasons?: { rule: string; text: string }[] };
+  risk_event?: {
+    recorded: boolean;
+    level: string;
+    reasons?: { rule: string; text: string }[];
+    /** For staff: the alerts it raised. */
+    alerts?: { id: string; rule: string; severity: string; status: string }[];
+  };
   crisis_resources?: { name: string; phone: string; description?: string; language?: string }[];
   safety_plan?: unknown;
 }
@@ -74,6 +80,21 @@ export interface SendOptions {
 export function newIdempotencyKey(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * One `Idempotency-Key` per answer set. A phone on a weak connection may send twice (no answer
+ * came back, the person taps again): the same answers keep their key, so the server answers the
+ * first submission instead of storing a second. Changed answers are a new submission, a new key.
+ */
+export function keyPerBody(): (body: unknown) => string {
+  const keys = new Map<string, string>();
+  return (body) => {
+    const text = JSON.stringify(body);
+    let k = keys.get(text);
+    if (!k) keys.set(text, (k = newIdempotencyKey()));
+    return k;
+  };
 }
 
 async function send(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<Response> {

@@ -19,6 +19,8 @@ export interface RenderedForm {
 
 export interface FormOptions {
   submitLabel: string;
+  /** The "prefer not to answer" choice in other words (staff recording for a patient). */
+  declinedLabel?: string;
   onSubmit: (answers: Record<string, Answer>) => Promise<void>;
 }
 
@@ -122,7 +124,8 @@ export function buildForm(def: FormDefinition, opts: FormOptions): RenderedForm 
     update();
   };
 
-  for (const item of def.items) views.push(itemView(item, set, english));
+  const declinedLabel = opts.declinedLabel ?? t('form.declined');
+  for (const item of def.items) views.push(itemView(item, set, declinedLabel, english));
 
   const form = h(
     'form',
@@ -201,7 +204,7 @@ function clearError(v: ItemView): void {
   v.wrap.classList.remove('q-invalid');
 }
 
-function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => void, english?: string): ItemView {
+function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => void, declinedLabel: string, english?: string): ItemView {
   const errId = uid('qe');
   const legendId = uid('ql');
   const error = h('p', { class: 'field-error q-error', id: errId, hidden: true });
@@ -216,7 +219,7 @@ function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => vo
       item.type === 'choice'
         ? (item.options ?? []).map((o) => ({ value: o.value, label: o.label }))
         : range(item.min ?? 0, item.max ?? 10).map((n) => ({ value: n, label: fmtNumber(n) }));
-    if (item.allow_declined) options.push({ value: 'declined', label: t('form.declined') });
+    if (item.allow_declined) options.push({ value: 'declined', label: declinedLabel });
     const short = item.type === 'choice' && options.length <= 3 && options.every((o) => o.label.length <= 14);
     const group = h(
       'div',
@@ -234,7 +237,8 @@ function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => vo
             'data-item': item.id,
             onchange: () => set(item.id, o.value),
           }),
-          h('label', { for: id }, o.label),
+          // The definition's own labels share its language; "prefer not to answer" is ours.
+          h('label', { for: id, lang: item.type === 'choice' && o.value !== 'declined' ? english : undefined }, o.label),
         );
       }),
     );
@@ -242,7 +246,7 @@ function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => vo
       useScale && item.anchors
         ? h(
             'div',
-            { class: 'scale-anchors', 'aria-hidden': 'true' },
+            { class: 'scale-anchors', 'aria-hidden': 'true', lang: english },
             h('span', null, `${fmtNumber(item.min ?? 0)} = ${item.anchors[String(item.min ?? 0)] ?? ''}`),
             h('span', null, `${fmtNumber(item.max ?? 10)} = ${item.anchors[String(item.max ?? 10)] ?? ''}`),
           )
@@ -296,7 +300,7 @@ function itemView(item: FormItem, set: (id: string, a: Answer | undefined) => vo
         input,
         h('button', { type: 'button', class: 'btn step-btn', 'aria-label': t('form.increase'), 'aria-controls': inputId, onclick: () => bump(1) }, '+'),
       ),
-      declined ? h('div', { class: 'check' }, declined, h('label', { for: declinedId }, t('form.declined'))) : null,
+      declined ? h('div', { class: 'check' }, declined, h('label', { for: declinedId }, declinedLabel)) : null,
     ];
     focusTarget = () => input;
   }

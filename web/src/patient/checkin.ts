@@ -3,7 +3,7 @@
 // itself, with no further request. A refused submission (422) whose safety answer was still
 // recorded carries them too, and they are shown before the questions to fix.
 import { h, mount } from '../dom';
-import { ApiError, api, newIdempotencyKey } from '../api';
+import { ApiError, api, keyPerBody } from '../api';
 import { t } from '../i18n';
 import { answerMessage, buildForm, wordingNote, type RenderedForm } from '../forms';
 import { link, navigate } from '../router';
@@ -51,19 +51,6 @@ export async function renderMeasure(root: HTMLElement): Promise<void> {
   showForm(root, body, def, def.title, t('measure.send'), (answers) =>
     api<SubmissionAnswer>('POST', `/patients/${pid()}/assessments`, { instrument: id, answers }, { idempotencyKey: key(answers) }),
   );
-}
-
-// A phone on a weak connection may send twice (no answer came back, the patient taps again): the
-// same answers keep their key, so the server answers the first submission instead of storing a
-// second. Changed answers are a new submission with a new key.
-function keyPerBody(): (answers: Record<string, Answer>) => string {
-  const keys = new Map<string, string>();
-  return (answers) => {
-    const body = JSON.stringify(answers);
-    let k = keys.get(body);
-    if (!k) keys.set(body, (k = newIdempotencyKey()));
-    return k;
-  };
 }
 
 function showForm(
