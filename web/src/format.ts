@@ -70,9 +70,12 @@ export function localInputToIso(v: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** Today's date, long form, in `timeZone` (the clinic's) or the browser's own. */
-export function fmtToday(timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeZone }).format(new Date());
+/**
+ * Today's date, long form, in `timeZone` (the clinic's) or the browser's own. `now` is the
+ * server's clock (serverNow()): the browser's may be wrong, and in tests the server's is simulated.
+ */
+export function fmtToday(timeZone: string | undefined, now: number): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeZone }).format(new Date(now));
 }
 
 /** "08:05" in the clinic's time zone (or the browser's). */

@@ -7,7 +7,7 @@ import { locale, t } from '../i18n';
 import { fmtTime, fmtToday } from '../format';
 import { link, startRouter, type Route } from '../router';
 import { languageSelect, setAppRenderer } from '../session';
-import { state } from '../state';
+import { serverNow, state } from '../state';
 import { loading, notice, pageTitle, problemText, screenTitle, section, skipLink } from '../ui';
 import type { DueItem } from '../types';
 import { safetyPlanView } from '../safetyplan';
@@ -93,7 +93,7 @@ async function renderHome(root: HTMLElement): Promise<void> {
   const me = state.me!;
   const today = h('div', null, loading());
   root.append(
-    pageTitle(t('patient.hello', { name: me.display_name }), h('p', { class: 'subtitle' }, fmtToday(me.time_zone))),
+    pageTitle(t('patient.hello', { name: me.display_name }), h('p', { class: 'subtitle' }, fmtToday(me.time_zone, serverNow()))),
     today,
     section(
       t('patient.program_title'),

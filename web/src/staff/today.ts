@@ -51,7 +51,7 @@ export async function renderToday(root: HTMLElement): Promise<void> {
   });
 
   append(root, [
-    pageTitle(t('today.title'), h('p', { class: 'subtitle' }, fmtToday(tz))),
+    pageTitle(t('today.title'), h('p', { class: 'subtitle' }, fmtToday(tz, serverNow()))),
     scope,
     liveBar,
     announcer,
