@@ -201,6 +201,26 @@ export function measureSeverityLabel(c: string | null | undefined): { text: stri
   return k ? { text: t(k) } : { text: c.replace(/_/g, ' '), lang: 'en' };
 }
 
+// What a screen found (the server's classification codes; AUDIT-C's band is positive or negative).
+const MEASURE_CLASS: Record<string, Key> = {
+  item9_positive: 'measure_class.item9_positive',
+  acute_positive: 'measure_class.acute_positive',
+  non_acute_positive: 'measure_class.non_acute_positive',
+  positive: 'measure_class.positive',
+  negative: 'measure_class.negative',
+  // C-SSRS screener triage.
+  high: 'measure_class.high',
+  moderate: 'measure_class.moderate',
+  low: 'measure_class.low',
+  none: 'measure_class.none',
+};
+/** A measure's classification (PHQ-9 item 9, ASQ, C-SSRS, AUDIT-C), or the server's code for an unknown one. */
+export function measureClassLabel(c: string | null | undefined): { text: string; lang?: string } {
+  if (!c) return { text: '' };
+  const k = MEASURE_CLASS[c];
+  return k ? { text: t(k) } : { text: c.replace(/_/g, ' '), lang: 'en' };
+}
+
 // Instrument names are the same in every language (proper names and acronyms).
 const INSTRUMENT_NAMES: Record<string, string> = {
   phq9: 'PHQ-9',
@@ -215,7 +235,6 @@ const INSTRUMENT_NAMES: Record<string, string> = {
 };
 export const instrumentName = (id: string) => INSTRUMENT_NAMES[id] ?? id.toUpperCase();
 
-/** Why a measure is due now (the rule that asked for it). */
 /** A scheduled measure's rhythm (rules.md measurement schedule). */
 export function measureScheduleLabel(schedule: string): string {
   switch (schedule) {
@@ -231,6 +250,7 @@ export function measureScheduleLabel(schedule: string): string {
   return schedule;
 }
 
+/** Why a measure is due now (the rule that asked for it). */
 export function dueReasonLabel(rule: string): string {
   if (rule.startsWith('checkin_self_harm')) return t('reason.after_checkin_self_harm');
   if (rule === 'phq9_item9') return t('reason.after_phq9_item9');

@@ -419,7 +419,10 @@ export interface DueItem {
   instrument?: string;
   title?: string;
   administration?: string;
+  /** weekly, every_4_weeks, at_admission, at_discharge, or `now` (asked for by a rule). */
   schedule?: string;
+  /** For `now`: the rule that asked for it (phq9_item9, checkin_self_harm_…). */
+  reason?: string;
   window_start: string;
   window_end: string;
   status: 'due' | 'done' | 'missed' | 'overdue';
@@ -447,13 +450,23 @@ export interface Assessment {
   on_behalf?: boolean;
 }
 
-/** What a patient gets back from a check-in or a measure. */
+/** What a patient gets back from a check-in or a measure; staff also get the score, reasons and alerts. */
 export interface SubmissionAnswer {
   id: string;
   risk: { level: RiskLevel; reasons?: { rule: string; text: string }[] };
   crisis_resources?: CrisisResource[];
   safety_plan?: SafetyPlanContent | null;
-  alerts?: Alert[];
-  total?: number;
-  severity?: string;
+  alerts?: RaisedAlert[];
+  total?: number | null;
+  severity?: string | null;
+  classification?: string | null;
+  subscales?: Record<string, number>;
+}
+
+/** An alert a submission raised (the submission's answer names it; the alert screen has the rest). */
+export interface RaisedAlert {
+  id: string;
+  rule: string;
+  severity: Severity;
+  status: string;
 }

@@ -8,7 +8,7 @@ import { dischargeLabel, episodeStatusLabel, languageName, referralLabel, sexLab
 import { link } from '../router';
 import { programName, serverNow, staffName, state } from '../state';
 import type { Episode, Page, Patient } from '../types';
-import { clinicTimeZone } from './common';
+import { clinicTimeZone, givesMeasures, recordsCheckins } from './common';
 import { safetyPlanCard } from './safetyplan';
 import { busy, clearProblem, dl, loading, notice, pageTitle, section, showProblem, table, textField } from '../ui';
 
@@ -87,9 +87,14 @@ export async function renderChart(root: HTMLElement): Promise<void> {
         fillDemo(p);
       })
     : null;
+  // What is due today comes right after the episode and its team, the whole width of the grid
+  // (its form opens inline): for those who record check-ins or give measures.
+  const givesHere = !!active && (givesMeasures() || recordsCheckins());
+  const measuresBox = h('div', { class: 'measures-box' });
   const cards: Child[] = [
     section(t('chart.episode'), active ? await episodeFacts(active) : notice('info', t('chart.no_active_episode'))),
     section(t('chart.care_team'), active ? await careTeam(active) : h('p', { class: 'muted' }, t('chart.no_care_team'))),
+    givesHere ? measuresBox : null,
     section(t('chart.demographics'), demo, edit),
   ];
   if (past.length) {
@@ -138,9 +143,16 @@ export async function renderChart(root: HTMLElement): Promise<void> {
   );
   const pid = patient.id;
   const failed = (box: HTMLElement) => () => box.replaceChildren(notice('error', t('err.unexpected')));
-  const timeline = import('./progress').then(({ renderProgress }) => renderProgress(progress, pid, active, tz)).catch(failed(progress));
+  const drawProgress = () => import('./progress').then(({ renderProgress }) => renderProgress(progress, pid, active, tz)).catch(failed(progress));
+  const timeline = drawProgress();
   await Promise.all([
     timeline,
+    givesHere
+      ? import('./measures')
+          // A measure or check-in given here shows at once in the charts and the timeline.
+          .then(({ measuresCard }) => measuresBox.replaceChildren(measuresCard(pid, active!, tz, () => void drawProgress())))
+          .catch(failed(measuresBox))
+      : null,
     import('./record')
       .then(({ hoursCard, medicationsCard, meetingsCard }) =>
         // Hours and the 12-step log belong to an active episode; medications to those who read the chart.

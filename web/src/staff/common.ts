@@ -53,6 +53,17 @@ export function isLicensedClinician(): boolean {
   return u.licensed && CLINICAL.has(u.role);
 }
 
+/** Measures on a patient's behalf take a clinician (the server decides for whom: care team, program). */
+export function givesMeasures(): boolean {
+  return CLINICAL.has(state.user?.role ?? '');
+}
+
+/** Check-ins on a patient's behalf: program staff, therapists and directors (psychiatrists only read them). */
+export function recordsCheckins(): boolean {
+  const r = state.user?.role;
+  return r === 'program_staff' || r === 'therapist' || r === 'clinical_director';
+}
+
 /** Roles that see alerts (group leaders see check-ins and the census, not alerts). */
 export function seesAlerts(): boolean {
   const r = state.user?.role;
