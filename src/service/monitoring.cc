@@ -622,12 +622,21 @@ void Monitoring::due(const RequestContext& ctx, const std::string& patient_id, D
           o["administration"] = ins ? ins->administration : "";
           o["schedule"] = "now";
           if (!patient) o["reason"] = r.text(1);
-          o["window_start"] = registry::ts(r.i64(2));
-          o["window_end"] = registry::ts(r.i64(3));
+          const std::string tz = pc->program ? pc->program->time_zone : "UTC";
+          o["window_start"] = format_rfc3339_in(from_millis(r.i64(2)), tz);
+          o["window_end"] = format_rfc3339_in(from_millis(r.i64(3)), tz);
           o["status"] = to_millis(ctx.now) < r.i64(3) ? "due" : "overdue";
           items.push_back(std::move(o));
         }
-        return ok(json::object({{"items", std::move(items)}}));
+        json::object out{{"items", std::move(items)}};
+        // Staff screens offer to record on the patient's behalf only what this reader may.
+        if (!patient) {
+          ASSIGN_OR_RETURN(bool checkin, access_.allowed_patient(tx, ctx, Action::checkin_write, patient_id));
+          ASSIGN_OR_RETURN(bool measures, access_.allowed_patient(tx, ctx, Action::measure_submit, patient_id));
+          out["may_record"] =
+              json::object{{"checkin", checkin && pc->active()}, {"measures", measures && pc->active()}};
+        }
+        return ok(std::move(out));
       },
       std::move(done));
 }

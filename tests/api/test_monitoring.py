@@ -616,3 +616,19 @@ class CensusAndWorklist(ServerTest):
         scheduled = self.login("a.krol").get(f"/api/v1/worklist?program_id={program}").json["measures_scheduled"]
         self.assertIn(("audit_c", "at_admission", "overdue", "2026-11-27T00:00:00+01:00"),
                       [(m["instrument"], m["schedule"], m["status"], m["window_end"]) for m in scheduled if m["patient_id"] == anna])
+
+    def test_the_due_list_says_who_may_record_on_the_patients_behalf(self):
+        kasia = self.ids["patients"]["Katarzyna Wójcik"]
+        expected = {"m.zielinska": {"checkin": True, "measures": True},     # her therapist
+                    "a.krol": {"checkin": True, "measures": False},         # program staff: check-ins only
+                    "dr.bauer": {"checkin": False, "measures": True}}       # her psychiatrist
+        for user, may in expected.items():
+            r = self.login(user).get(f"/api/v1/patients/{kasia}/due")
+            self.assertEqual((r.status, r.json.get("may_record")), (200, may), user)
+        self.assertNotIn("may_record", self.login("anna.k").get(f"/api/v1/patients/{self.ids['patients']['Anna Kowalska']}/due").json)
+        # A rule's item is dated in the clinic's time zone like the others.
+        answers = {f"phq9_{i}": 1 for i in range(1, 10)}
+        r = self.login("m.zielinska").post(f"/api/v1/patients/{kasia}/assessments", {"instrument": "phq9", "answers": answers})
+        self.assertEqual(r.status, 201, r)
+        now = [d for d in self.login("m.zielinska").get(f"/api/v1/patients/{kasia}/due").json["items"] if d.get("schedule") == "now"]
+        self.assertEqual([(d["instrument"], d["window_end"][-6:]) for d in now], [("cssrs_screener", "+01:00")])

@@ -34,10 +34,16 @@ export function measuresCard(patientId: string, episode: Episode, tz: string | u
   // Where focus goes back when the form or its result is closed.
   let opener: HTMLElement | null = null;
 
+  // What this reader may record for this patient, as the server says (the role alone cannot tell
+  // a therapist outside the care team); the role is the fallback.
+  let may = { checkin: recordsCheckins(), measures: givesMeasures() };
+
   async function load(): Promise<void> {
     let items: DueItem[];
     try {
-      items = (await api<{ items: DueItem[] }>('GET', `/patients/${q}/due`)).items;
+      const due = await api<{ items: DueItem[]; may_record?: { checkin: boolean; measures: boolean } }>('GET', `/patients/${q}/due`);
+      items = due.items;
+      if (due.may_record) may = due.may_record;
     } catch (e) {
       if (notForMe(e)) el.remove();
       else list.replaceChildren(notice('error', problemText(e)));
@@ -68,7 +74,7 @@ export function measuresCard(patientId: string, episode: Episode, tz: string | u
         { class: 'due-act' },
         statusTag(c),
         // Psychiatrists read check-ins but do not record them (the server's access policy).
-        c.status !== 'done' && recordsCheckins() ? button(t('measures.checkin_give'), (ev) => void open(c, ev.currentTarget as HTMLElement), { class: 'btn btn-small' }) : '',
+        c.status !== 'done' && may.checkin ? button(t('measures.checkin_give'), (ev) => void open(c, ev.currentTarget as HTMLElement), { class: 'btn btn-small' }) : '',
       ),
     );
   }
@@ -88,7 +94,7 @@ export function measuresCard(patientId: string, episode: Episode, tz: string | u
         { class: 'due-act' },
         statusTag(m),
         // Measures on a patient's behalf take a clinician; the server decides for which patients.
-        m.status !== 'done' && givesMeasures()
+        m.status !== 'done' && may.measures
           ? button([t('measures.give'), h('span', { class: 'visually-hidden' }, ` (${title})`)], (ev) => void open(m, ev.currentTarget as HTMLElement), {
               class: 'btn btn-small',
             })
