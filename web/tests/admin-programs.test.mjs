@@ -11,12 +11,12 @@ import {
   PATIENT_PASSWORD,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 import { catalog, untranslated } from './textcheck.mjs';
 
@@ -25,17 +25,13 @@ let browser;
 let admin;
 let nowak;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   admin = await apiAs(srv.url, 'admin');
   nowak = await apiAs(srv.url, 'dr.nowak');
   // English for the director in these tests (the profile says Polish); the language test switches.
   assert.equal((await nowak('PATCH', '/me', { language: 'en' })).status, 200);
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 const TRICKY = `<img src=x onerror="window.__xss=1">Ośrodek "Dzień" <b>bold</b>`;
 const GROUP = `<i>Mindful</i> & "calm"`;

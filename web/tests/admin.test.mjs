@@ -5,25 +5,21 @@ import {
   apiAs,
   assertNoStorage,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
 let browser;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 // Markup in a name must come out as the same characters, never as elements.
 const TRICKY = `<img src=x onerror="window.__xss=1">Zoë "O'Brien" <b>bold</b>`;

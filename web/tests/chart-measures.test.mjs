@@ -14,14 +14,14 @@ import {
   answer,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 import { untranslated } from './textcheck.mjs';
 
@@ -32,19 +32,12 @@ let hannah;
 let marta;
 
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-  for (const u of ['m.zielinska', 'j.hoffmann', 'dr.bauer', 'a.krol']) {
-    assert.equal((await (await apiAs(srv.url, u))('PATCH', '/me', { language: 'en' })).status, 200);
-  }
+  ({ srv, browser } = await openSuite(['m.zielinska', 'j.hoffmann', 'dr.bauer', 'a.krol']));
   marta = await apiAs(srv.url, 'm.zielinska');
   anna = await patientId(marta, 'Kowalska');
   hannah = await patientId(marta, 'Becker');
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 /** Opens a patient's chart through the census and waits for the measures card. */
 async function openChart(page, name, censusLabel = 'Census') {

@@ -11,12 +11,12 @@ import {
   PATIENT_PASSWORD,
   STAFF_PASSWORD,
   apiAs,
-  launchBrowser,
   newPage,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 import { catalog, englishPatterns, visibleStrings } from './textcheck.mjs';
@@ -28,8 +28,7 @@ let browser;
 /** Saves one more version of Anna's plan (each language's run acknowledges a fresh one). */
 let bumpPlan;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   // Monday 19:00 in Warsaw: Anna attended part of the evening group.
   await srv.advanceClock(10 * 3600_000);
   const marta = await apiAs(srv.url, 'm.zielinska');
@@ -85,10 +84,7 @@ before(async () => {
     'discharge',
   );
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 for (const lang of ['pl', 'de']) {
   test(`the chart's record and the patient's plan in ${lang} are free of English interface text`, async () => {

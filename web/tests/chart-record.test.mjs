@@ -13,14 +13,14 @@ import {
   PATIENT_PASSWORD,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
@@ -28,18 +28,11 @@ let browser;
 let anna;
 
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite(['m.zielinska', 'dr.bauer', 'dr.nowak', 'a.krol']));
   const marta = await apiAs(srv.url, 'm.zielinska');
-  for (const u of ['m.zielinska', 'dr.bauer', 'dr.nowak', 'a.krol']) {
-    assert.equal((await (await apiAs(srv.url, u))('PATCH', '/me', { language: 'en' })).status, 200);
-  }
   anna = await patientId(marta, 'Kowalska');
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 /** Opens a patient's chart through the census (the id stays in memory). */
 async function openChart(page, name) {

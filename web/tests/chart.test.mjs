@@ -8,14 +8,14 @@ import {
   PATIENT_PASSWORD,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
@@ -32,8 +32,7 @@ const WEEKS = [
 ];
 
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   for (const [i, w] of WEEKS.entries()) {
     if (i > 0) await srv.advanceClock(7 * 24 * 3600_000);
     // Logins after each jump: a week of simulated time ends any session.
@@ -46,10 +45,7 @@ before(async () => {
   }
   for (const u of ['dr.nowak']) assert.equal((await (await apiAs(srv.url, u))('PATCH', '/me', { language: 'en' })).status, 200);
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 test('the census sorts and filters by keyboard; the chart draws measures with their text alternatives', async () => {
   const { context, page, errors } = await newPage(browser);

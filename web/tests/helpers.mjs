@@ -108,6 +108,27 @@ export async function apiAs(baseUrl, username, password = STAFF_PASSWORD) {
   return call;
 }
 
+/**
+ * What every browser suite starts with: the server on a fresh database and Chromium; `english`
+ * staff get English in their profiles (several demo staff prefer Polish or German), so the
+ * tests read one language unless they switch.
+ */
+export async function openSuite(english = []) {
+  const srv = await startServer();
+  const browser = await launchBrowser();
+  for (const u of english) {
+    const r = await (await apiAs(srv.url, u))('PATCH', '/me', { language: 'en' });
+    assert.equal(r.status, 200, `${u}: PATCH /me`);
+  }
+  return { srv, browser };
+}
+
+/** The end of a suite: the browser, then the server (either may not have started). */
+export async function closeSuite(srv, browser) {
+  await browser?.close();
+  await srv?.stop();
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

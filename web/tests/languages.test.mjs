@@ -10,11 +10,11 @@ import {
   patientId,
   STAFF_PASSWORD,
   apiAs,
-  launchBrowser,
   newPage,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 import { catalog, englishPatterns, visibleStrings } from './textcheck.mjs';
@@ -24,8 +24,7 @@ const en = catalog('en');
 let srv;
 let browser;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   // A roster with gaps, so its warnings are on screen too.
   const admin = await apiAs(srv.url, 'admin');
   const morning = (await admin('GET', '/programs')).body.items.find((p) => p.name.startsWith('Morning')).id;
@@ -51,10 +50,7 @@ before(async () => {
   });
   assert.equal(plan.status, 200);
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 for (const lang of ['pl', 'de']) {
   test(`every screen in ${lang} is free of English interface text`, async () => {

@@ -8,25 +8,21 @@ import {
   STAFF_PASSWORD,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
 let browser;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 const SIXTEEN_MINUTES = 16 * 60_000;
 

@@ -13,22 +13,21 @@ import {
   apiAs,
   assertNoStorage,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
 let browser;
 let anna;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   // Anna's therapist writes her safety plan and records an emergency contact; she reads in English.
   const marta = await apiAs(srv.url, 'm.zielinska');
   assert.equal((await marta('PATCH', '/me', { language: 'en' })).status, 200);
@@ -50,10 +49,7 @@ before(async () => {
   });
   assert.equal(patch.status, 200);
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 test('a high-risk check-in on a phone reaches the clinician live; acknowledge, crisis, close', async (t) => {
   // The clinician is on Today with the live stream connected.

@@ -13,14 +13,14 @@ import {
   STAFF_PASSWORD,
   apiAs,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   patientId,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 import { catalog, untranslated } from './textcheck.mjs';
 
@@ -28,8 +28,7 @@ let srv;
 let browser;
 let ids;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
   const nowak = await apiAs(srv.url, 'dr.nowak');
   ids = {
     anna: await patientId(nowak, 'Kowalska'),
@@ -43,10 +42,7 @@ before(async () => {
     assert.equal((await call('PATCH', '/me', { language: 'en' })).status, 200);
   }
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 const PHONE = { width: 360, height: 740 };
 const h1 = (page) => page.locator('#main h1').first();

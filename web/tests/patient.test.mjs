@@ -8,24 +8,20 @@ import {
   apiAs,
   assertNoStorage,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
 let browser;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 const PHONE = { width: 360, height: 740 };
 

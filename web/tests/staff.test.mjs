@@ -10,25 +10,21 @@ import {
   apiAs,
   assertNoStorage,
   checkA11y,
-  launchBrowser,
   login,
   newPage,
   openNav,
   screenshot,
-  startServer,
   unexpectedErrors,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let srv;
 let browser;
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openSuite());
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSuite(srv, browser));
 
 const h1 = (page) => page.locator('#main h1').first();
 
