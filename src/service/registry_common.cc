@@ -186,15 +186,19 @@ Result<bool> check_staff(store::Tx& tx, const std::string& org_id, const std::st
   return true;
 }
 
+Result<std::optional<int>> last_attended_day(store::Tx& tx, const std::string& group_id, const std::string& time_zone) {
+  // Group sessions are "gs_<group>_<YYYYMMDD>"; attendance keeps the session's start.
+  ASSIGN_OR_RETURN(auto held, tx.query_one("SELECT max(session_starts_at) FROM attendance WHERE session_id LIKE ?",
+                                           {"gs_" + group_id + "_%"}));
+  if (!held || held->is_null(0)) return std::optional<int>();
+  return std::optional<int>(local_date(from_millis(held->i64(0)), time_zone));
+}
+
 Result<ScheduleFloor> schedule_change_floor(store::Tx& tx, const std::string& group_id, const std::string& time_zone,
                                             TimePoint now) {
   ScheduleFloor floor{local_date(now, time_zone), "past"};
-  ASSIGN_OR_RETURN(auto held, tx.query_one("SELECT max(session_starts_at) FROM attendance WHERE session_id LIKE ?",
-                                           {"gs_" + group_id + "_%"}));
-  if (held && !held->is_null(0)) {
-    const int day = local_date(from_millis(held->i64(0)), time_zone) + 1;
-    if (day > floor.date) floor = {day, "before_attendance"};
-  }
+  ASSIGN_OR_RETURN(auto held, last_attended_day(tx, group_id, time_zone));
+  if (held && *held + 1 > floor.date) floor = {*held + 1, "before_attendance"};
   ASSIGN_OR_RETURN(auto changed,
                    tx.query_one("SELECT max(through_date) FROM group_schedule_history WHERE group_id = ?", {group_id}));
   if (changed && !changed->is_null(0))

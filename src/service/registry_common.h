@@ -59,6 +59,8 @@ struct ScheduleFloor {
 };
 Result<ScheduleFloor> schedule_change_floor(store::Tx& tx, const std::string& group_id, const std::string& time_zone,
                                             TimePoint now);
+// The program-local date of the group's last session with attendance on record, if any.
+Result<std::optional<int>> last_attended_day(store::Tx& tx, const std::string& group_id, const std::string& time_zone);
 FieldError schedule_floor_error(const ScheduleFloor& floor);
 // Keeps the group's current pattern for the days before `effective_from`.
 Status keep_schedule_before(store::Tx& tx, const std::string& org_id, const std::string& group_id, int effective_from,

@@ -623,16 +623,20 @@ TrackInput read_track(Fields& f, bool create) {
   return t;
 }
 
+// "mon,wed,thu" as stored -> ["mon", "wed", "thu"].
+json::array weekdays_json(const std::string& days) {
+  json::array wd;
+  for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
+  return wd;
+}
+
 json::object track_json(const store::Row& r) {
   // id, program_id, name, weekdays, start_time, end_time, version
   json::object o;
   o["id"] = r.text(0);
   o["program_id"] = r.text(1);
   o["name"] = r.text(2);
-  json::array wd;
-  const std::string days = r.text(3);
-  for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
-  o["weekdays"] = std::move(wd);
+  o["weekdays"] = weekdays_json(r.text(3));
   o["start"] = r.text(4);
   o["end"] = r.text(5);
   o["version"] = r.i64(6);
@@ -655,11 +659,8 @@ Status add_until_then(store::Tx& tx, json::object& track, const std::string& tim
     track["until_then"] = nullptr;
     return Status::Ok();
   }
-  json::array wd;
-  const std::string days = h->text(1);
-  for (size_t p = 0; p < days.size(); p += 4) wd.emplace_back(days.substr(p, 3));
-  track["until_then"] =
-      json::object{{"through", h->text(0)}, {"weekdays", std::move(wd)}, {"start", h->text(2)}, {"end", h->text(3)}};
+  track["until_then"] = json::object{
+      {"through", h->text(0)}, {"weekdays", weekdays_json(h->text(1))}, {"start", h->text(2)}, {"end", h->text(3)}};
   return Status::Ok();
 }
 

@@ -528,11 +528,10 @@ void RegistryService::patch_group(const RequestContext& ctx, const std::string& 
         }
         if (g.ends_on) {
           // Sessions already on record stay listed: a group ends on or after its last attended day.
-          ASSIGN_OR_RETURN(auto last, tx.query_one("SELECT max(a.session_starts_at), p.time_zone FROM attendance a "
-                                                   "JOIN programs p ON p.id = ? WHERE a.session_id LIKE ?",
-                                                   {program_id, "gs_" + id + "_%"}));
-          if (last && !last->is_null(0)) {
-            const std::string day = format_date(local_date(from_millis(last->i64(0)), last->text(1)));
+          ASSIGN_OR_RETURN(auto prog, tx.query_one("SELECT time_zone FROM programs WHERE id = ?", {program_id}));
+          ASSIGN_OR_RETURN(auto last, last_attended_day(tx, id, prog->text(0)));
+          if (last) {
+            const std::string day = format_date(*last);
             if (*g.ends_on < day)
               errors.push_back({"ends_on",
                                 "must not be before the last session with attendance (" + day + ")",
